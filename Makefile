@@ -1,0 +1,65 @@
+# Classes mobiles — developer commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DEBUG ?= 1
+export DJANGO_SETTINGS_MODULE := classes_mobiles.settings
+APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_TEST := $(APT_RUN) chromium
+
+.PHONY: help run test quality bench demo migrate worker system-run system-test clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+system-run: ## Install the system packages the app needs (WeasyPrint's pango) when missing
+	@./.ci/apt-ensure $(APT_RUN)
+
+system-test: ## Install the system packages the tests need (Chromium…) when missing
+	@./.ci/apt-ensure $(APT_TEST)
+
+migrate: $(VENV)/.installed-run ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Load the demo department (idempotent)
+	$(BIN)/python manage.py demo_data
+
+run: system-run demo ## Start the app with demo data on http://127.0.0.1:8000/
+	@echo ""
+	@echo "  Classes mobiles : http://$(HOST):$(PORT)/"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)/.installed-run ## Start a Celery worker (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A classes_mobiles worker --loglevel=INFO --concurrency=2
+
+test: system-test $(VENV)/.installed-test ## Run the whole test suite
+	TEMPLATE_STRICT=1 $(BIN)/pytest
+
+quality: $(VENV)/.installed-test ## ruff, djlint, migrations check, Django checks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+bench: $(VENV)/.installed-test ## Server-time benchmarks of the key pages (median, p95)
+	$(BIN)/python bench/pages.py
+
+clean: ## Remove the virtualenv and the demo database
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

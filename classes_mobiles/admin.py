@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from classes_mobiles.models import (
+    Campagne,
+    Circonscription,
+    Commune,
+    DiagnosticEquipement,
+    Ecole,
+    Periode,
+    Utilisateur,
+    Vacances,
+)
+
+
+@admin.register(Utilisateur)
+class UtilisateurAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "prenom", "nom", "role", "ecole", "circonscription", "is_active"]
+    list_filter = ["role", "is_active", "circonscription"]
+    search_fields = ["email", "nom", "prenom"]
+    autocomplete_fields = ["ecole", "circonscription"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Identité", {"fields": ("prenom", "nom")}),
+        ("Rôle et territoire", {"fields": ("role", "ecole", "circonscription")}),
+        ("Droits", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "role", "ecole", "circonscription", "password1", "password2")},
+        ),
+    )
+
+
+@admin.register(Circonscription)
+class CirconscriptionAdmin(admin.ModelAdmin):
+    list_display = ["nom", "code", "departement_code"]
+    search_fields = ["nom", "code"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["nom", "code_insee", "code_postal"]
+    search_fields = ["nom", "code_insee"]
+
+
+class DiagnosticInline(admin.StackedInline):
+    model = DiagnosticEquipement
+    extra = 0
+
+
+@admin.register(Ecole)
+class EcoleAdmin(admin.ModelAdmin):
+    list_display = ["nom", "uai", "commune", "circonscription", "nb_classes", "ouverte"]
+    list_filter = ["circonscription", "type_ecole", "ouverte"]
+    list_select_related = ["commune", "circonscription"]
+    search_fields = ["nom", "uai", "commune__nom"]
+    autocomplete_fields = ["commune", "circonscription"]
+    inlines = [DiagnosticInline]
+
+
+class PeriodeInline(admin.TabularInline):
+    model = Periode
+    extra = 0
+
+
+@admin.register(Campagne)
+class CampagneAdmin(admin.ModelAdmin):
+    list_display = ["nom", "annee_scolaire", "zone", "mode_periodes", "active"]
+    inlines = [PeriodeInline]
+
+
+@admin.register(Vacances)
+class VacancesAdmin(admin.ModelAdmin):
+    list_display = ["description", "annee_scolaire", "zone", "date_debut", "date_reprise"]
+    list_filter = ["annee_scolaire", "zone"]

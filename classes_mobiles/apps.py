@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClassesMobilesConfig(AppConfig):
+    name = "classes_mobiles"
+    verbose_name = "Référentiel (territoire, comptes, campagnes)"

@@ -1,0 +1,30 @@
+"""Navigation by role: one table, read by the header template."""
+
+from django.urls import NoReverseMatch, reverse
+
+from classes_mobiles.enums import Role
+
+TOUS = frozenset(Role)
+
+# (label, url name, roles that see the entry). Later issues add their entries here.
+ENTREES = [
+    ("Accueil", "accueil", TOUS),
+    ("Écoles", "ecole_liste", TOUS - {Role.ENSEIGNANT}),
+    ("Campagnes", "campagne_liste", TOUS),
+]
+
+
+def menu_pour(user, chemin_courant=""):
+    if not user or not user.is_authenticated:
+        return []
+    menu = []
+    for libelle, nom_url, roles in ENTREES:
+        if user.role not in roles and not user.is_superuser:
+            continue
+        try:
+            url = reverse(nom_url)
+        except NoReverseMatch:
+            continue
+        actif = chemin_courant == url if url == "/" else chemin_courant.startswith(url)
+        menu.append({"libelle": libelle, "url": url, "actif": actif})
+    return menu

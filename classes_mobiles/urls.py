@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from classes_mobiles import views
+from classes_mobiles.comptes import ConnexionForm
+
+admin.site.site_header = "Classes mobiles — administration"
+admin.site.site_title = "Classes mobiles"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(template_name="comptes/connexion.html", authentication_form=ConnexionForm),
+        name="connexion",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path(
+        "mot-de-passe/oubli/",
+        auth_views.PasswordResetView.as_view(
+            template_name="comptes/mot_de_passe_oubli.html",
+            email_template_name="comptes/email/mot_de_passe_corps.txt",
+            subject_template_name="comptes/email/mot_de_passe_sujet.txt",
+            success_url="/mot-de-passe/oubli/envoye/",
+        ),
+        name="mot_de_passe_oubli",
+    ),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(template_name="comptes/mot_de_passe_envoye.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="comptes/mot_de_passe_nouveau.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="comptes/mot_de_passe_modifie.html"),
+        name="password_reset_complete",
+    ),
+    path("ecoles/", views.ecole_liste, name="ecole_liste"),
+    path("ecoles/<str:uai>/", views.ecole_detail, name="ecole_detail"),
+    path("campagnes/", views.campagne_liste, name="campagne_liste"),
+    path("campagnes/<uuid:uuid>/", views.campagne_detail, name="campagne_detail"),
+    path("accessibilite/", views.page_statique, {"template_name": "pages/accessibilite.html"}, name="accessibilite"),
+    path(
+        "mentions-legales/",
+        views.page_statique,
+        {"template_name": "pages/mentions_legales.html"},
+        name="mentions_legales",
+    ),
+    path(
+        "donnees-personnelles/",
+        views.page_statique,
+        {"template_name": "pages/donnees_personnelles.html"},
+        name="donnees_personnelles",
+    ),
+    path("candidatures/", include("candidatures.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
