@@ -168,6 +168,7 @@ CELERY_TIMEZONE = TIME_ZONE
 OFFICE_NOM = env_str("OFFICE_NOM", "Classes mobiles numériques")
 OFFICE_SERVICE = env_str("OFFICE_SERVICE", "DSDEN — Service des classes mobiles")
 DEPARTEMENT_CODE = env_str("DEPARTEMENT_CODE", "062")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("ALLOW_HTTP", False))

@@ -78,12 +78,12 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(
                 name="utilisateur_role_ecole",
-                condition=~Q(role__in=[r.value for r in ROLES_ECOLE]) | Q(ecole__isnull=False),
+                condition=~Q(role__in=sorted(ROLES_ECOLE)) | Q(ecole__isnull=False),
                 violation_error_message="Un enseignant ou un directeur doit être rattaché à une école.",
             ),
             models.CheckConstraint(
                 name="utilisateur_role_circonscription",
-                condition=~Q(role__in=[r.value for r in ROLES_CIRCONSCRIPTION]) | Q(circonscription__isnull=False),
+                condition=~Q(role__in=sorted(ROLES_CIRCONSCRIPTION)) | Q(circonscription__isnull=False),
                 violation_error_message="Un IEN ou un eRUN doit être rattaché à une circonscription.",
             ),
         ]

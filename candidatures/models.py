@@ -1,0 +1,213 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from classes_mobiles.enums import ROLES_CIRCONSCRIPTION, ROLES_DEPARTEMENT, ROLES_ECOLE, Role
+from classes_mobiles.models import Campagne, Ecole, Periode
+
+from .enums import Avis, Decision, Etat, Materiel, Proposition
+
+ENGAGEMENTS = [
+    ("engagement_usage_securise", "Je m'engage à un usage sécurisé du matériel."),
+    ("engagement_formateurs", "J'accepte la présence éventuelle en classe des formateurs et des partenaires."),
+    ("engagement_parents", "Je m'engage à présenter aux parents le travail réalisé en fin d'action."),
+    ("engagement_bilan", "Je m'engage à rédiger le retour d'usage et le bilan pédagogique."),
+    (
+        "engagement_formation",
+        "Je m'engage à suivre la formation technique avant le retrait de la classe mobile.",
+    ),
+]
+
+
+class CandidatureQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        """What this user may see: own candidatures for a teacher, the school's for its director
+        (drafts excepted), the circonscription's for IEN/eRUN, all filed ones for departmental roles."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        deposees = self.exclude(etat=Etat.BROUILLON)
+        if user.is_superuser or user.role in ROLES_DEPARTEMENT:
+            return deposees
+        if user.role in ROLES_CIRCONSCRIPTION:
+            return deposees.filter(ecole__circonscription_id=user.circonscription_id)
+        if user.role == Role.DIRECTEUR:
+            return self.filter(Q(enseignant=user) | (Q(ecole_id=user.ecole_id) & ~Q(etat=Etat.BROUILLON)))
+        if user.role in ROLES_ECOLE:
+            return self.filter(enseignant=user)
+        return self.none()
+
+
+class SessionQuerySet(models.QuerySet):
+    def visibles_par(self, user):
+        if user and user.is_authenticated and (user.is_superuser or user.role in ROLES_DEPARTEMENT):
+            return self
+        return self.none()
+
+
+class SessionCommission(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="sessions")
+    date = models.DateField("date de la session")
+    lieu = models.CharField("lieu", max_length=200, blank=True)
+    membres = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="membres", blank=True)
+    membres_externes = models.TextField(
+        "autres membres", blank=True, help_text="Une personne par ligne (nom et qualité)."
+    )
+    cloturee = models.BooleanField("propositions transmises au DASEN", default=False)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "session de commission"
+        verbose_name_plural = "sessions de commission"
+
+    def __str__(self):
+        return f"Commission du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("candidatures:session_detail", args=[self.uuid])
+
+
+class Candidature(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="candidatures")
+    ecole = models.ForeignKey(Ecole, on_delete=models.PROTECT, related_name="candidatures")
+    enseignant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="candidatures")
+    etat = models.CharField("état", max_length=20, choices=Etat, default=Etat.BROUILLON, db_index=True)
+
+    # The class
+    titre = models.CharField("titre du projet", max_length=200)
+    niveaux = models.JSONField("niveaux de la classe", default=list)
+    nb_eleves = models.PositiveSmallIntegerField(
+        "nombre d'élèves", null=True, validators=[MinValueValidator(1), MaxValueValidator(35)]
+    )
+    # The project
+    motivation = models.TextField("motivation", blank=True)
+    objectifs = models.TextField("objectifs et finalités du projet", blank=True)
+    inscription_programmes = models.TextField("inscription dans les programmes et le socle commun", blank=True)
+    inscription_projets = models.TextField(
+        "inscription dans le projet d'école, de circonscription et le projet académique", blank=True
+    )
+    coherence_actions = models.TextField("cohérence avec les autres actions menées avec la classe", blank=True)
+    apprentissages = models.TextField("apprentissages visés et culture numérique", blank=True)
+    usages_prevus = models.TextField("usages prévus du matériel", blank=True)
+    materiel = models.CharField("matériel souhaité", max_length=12, choices=Materiel, default=Materiel.INDIFFERENT)
+    autre_dispositif = models.BooleanField(
+        "la classe participe déjà à un autre dispositif partenarial avec intervenant", default=False
+    )
+    # Material conditions
+    stockage_securise = models.BooleanField("lieu de stockage sécurisé avec alimentation électrique", default=False)
+    acces_internet = models.BooleanField("accès à internet dans la classe", default=False)
+    impression = models.BooleanField("possibilité d'impression", default=False)
+    sauvegardes = models.BooleanField("possibilité de sauvegarde des productions", default=False)
+    conditions_remarques = models.TextField("précisions sur les conditions matérielles", blank=True)
+    # Commitments (all required to submit)
+    engagement_usage_securise = models.BooleanField(ENGAGEMENTS[0][1], default=False)
+    engagement_formateurs = models.BooleanField(ENGAGEMENTS[1][1], default=False)
+    engagement_parents = models.BooleanField(ENGAGEMENTS[2][1], default=False)
+    engagement_bilan = models.BooleanField(ENGAGEMENTS[3][1], default=False)
+    engagement_formation = models.BooleanField(ENGAGEMENTS[4][1], default=False)
+
+    # Instruction
+    avis_ien = models.CharField("avis de l'IEN", max_length=12, choices=Avis, blank=True)
+    avis_commentaire = models.TextField("commentaire de l'IEN", blank=True)
+    session = models.ForeignKey(
+        SessionCommission, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidatures"
+    )
+    rang = models.PositiveSmallIntegerField("rang en commission", null=True, blank=True)
+    proposition = models.CharField("proposition de la commission", max_length=14, choices=Proposition, blank=True)
+    periode_proposee = models.ForeignKey(
+        Periode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="période proposée"
+    )
+    decision = models.CharField("décision du DASEN", max_length=14, choices=Decision, blank=True)
+    motivation_decision = models.TextField("motivation de la décision", blank=True)
+
+    date_creation = models.DateTimeField(auto_now_add=True)
+    date_modification = models.DateTimeField(auto_now=True)
+    date_depot = models.DateTimeField("date de dépôt", null=True, blank=True)
+
+    objects = CandidatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_creation"]
+        constraints = [
+            models.CheckConstraint(
+                name="candidature_nb_eleves",
+                condition=Q(nb_eleves__isnull=True) | Q(nb_eleves__gte=1, nb_eleves__lte=35),
+            ),
+            models.UniqueConstraint(
+                fields=["session", "rang"], condition=Q(session__isnull=False, rang__isnull=False), name="rang_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["campagne", "etat"])]
+
+    def __str__(self):
+        return self.titre or f"Candidature {self.uuid}"
+
+    def get_absolute_url(self):
+        return reverse("candidatures:detail", args=[self.uuid])
+
+    @property
+    def niveaux_libelle(self):
+        return ", ".join(self.niveaux)
+
+    def engagements_complets(self):
+        return all(getattr(self, nom) for nom, _ in ENGAGEMENTS)
+
+
+class VoeuPeriode(models.Model):
+    candidature = models.ForeignKey(Candidature, on_delete=models.CASCADE, related_name="voeux")
+    periode = models.ForeignKey(Periode, on_delete=models.PROTECT, related_name="+")
+    rang = models.PositiveSmallIntegerField("rang")
+
+    class Meta:
+        ordering = ["candidature", "rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidature", "rang"], name="voeu_rang_unique"),
+            models.UniqueConstraint(fields=["candidature", "periode"], name="voeu_periode_unique"),
+        ]
+
+
+def chemin_piece_jointe(instance, nom_fichier):
+    return f"candidatures/{instance.candidature.uuid}/{uuid.uuid4().hex}-{nom_fichier}"
+
+
+class PieceJointe(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    candidature = models.ForeignKey(Candidature, on_delete=models.CASCADE, related_name="pieces_jointes")
+    fichier = models.FileField(upload_to=chemin_piece_jointe)
+    nom = models.CharField("nom du fichier", max_length=200)
+    type_mime = models.CharField(max_length=100)
+    taille = models.PositiveIntegerField()
+    date_ajout = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date_ajout"]
+        verbose_name = "pièce jointe"
+
+    def __str__(self):
+        return self.nom
+
+
+class TransitionCandidature(models.Model):
+    """The log of the workflow: who did what, when, from which state to which, with which comment."""
+
+    candidature = models.ForeignKey(Candidature, on_delete=models.CASCADE, related_name="historique")
+    transition = models.CharField(max_length=30)
+    libelle = models.CharField(max_length=250)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateTimeField(auto_now_add=True)
+    etat_avant = models.CharField(max_length=20, choices=Etat)
+    etat_apres = models.CharField(max_length=20, choices=Etat)
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.libelle} ({self.date:%d/%m/%Y %H:%M})"
