@@ -22,6 +22,17 @@ ENGAGEMENTS = [
     ),
 ]
 
+# Project fields a draft may leave empty but a submission may not.
+CHAMPS_OBLIGATOIRES_DEPOT = [
+    "nb_eleves",
+    "motivation",
+    "objectifs",
+    "inscription_programmes",
+    "inscription_projets",
+    "apprentissages",
+    "usages_prevus",
+]
+
 
 class CandidatureQuerySet(models.QuerySet):
     def visibles_par(self, user):
@@ -156,6 +167,12 @@ class Candidature(models.Model):
     def niveaux_libelle(self):
         return ", ".join(self.niveaux)
 
+    def champs_manquants(self):
+        manquants = [n for n in ["titre", *CHAMPS_OBLIGATOIRES_DEPOT] if getattr(self, n) in (None, "")]
+        if not self.niveaux:
+            manquants.append("niveaux")
+        return [str(self._meta.get_field(n).verbose_name) for n in manquants]
+
     def engagements_complets(self):
         return all(getattr(self, nom) for nom, _ in ENGAGEMENTS)
 
@@ -171,6 +188,9 @@ class VoeuPeriode(models.Model):
             models.UniqueConstraint(fields=["candidature", "rang"], name="voeu_rang_unique"),
             models.UniqueConstraint(fields=["candidature", "periode"], name="voeu_periode_unique"),
         ]
+
+    def __str__(self):
+        return f"Vœu {self.rang} : {self.periode}"
 
 
 def chemin_piece_jointe(instance, nom_fichier):

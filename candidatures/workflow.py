@@ -147,6 +147,9 @@ def appliquer(nom, candidature, user, commentaire="", **donnees):
 def _effets(nom, candidature, commentaire, donnees):
     """What each transition changes besides the state."""
     if nom == "soumettre":
+        manquants = candidature.champs_manquants()
+        if manquants:
+            raise TransitionImpossible("Complétez le projet avant de le soumettre : " + ", ".join(manquants) + ".")
         if not candidature.engagements_complets():
             raise TransitionImpossible(
                 "Tous les engagements, dont la formation technique avant le retrait, doivent être cochés pour soumettre."

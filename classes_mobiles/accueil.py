@@ -5,13 +5,22 @@ from django.urls import NoReverseMatch, reverse
 from classes_mobiles.enums import Role
 
 ACTIONS = {
-    Role.ENSEIGNANT: [("Campagnes", "campagne_liste", "Consulter la campagne en cours et ses périodes de prêt.")],
-    Role.DIRECTEUR: [("Mon école", "ecole_liste", "Consulter la fiche et le diagnostic d'équipement de l'école.")],
-    Role.IEN: [("Écoles de la circonscription", "ecole_liste", "Consulter les écoles et leur équipement.")],
+    Role.ENSEIGNANT: [
+        ("Mes candidatures", "candidatures:mes_candidatures", "Déposer un projet et suivre son instruction."),
+        ("Campagnes", "campagne_liste", "Consulter la campagne en cours et ses périodes de prêt."),
+    ],
+    Role.DIRECTEUR: [
+        ("À autoriser", "candidatures:a_autoriser", "Autoriser les candidatures des classes de l'école."),
+        ("Mon école", "ecole_liste", "Consulter la fiche et le diagnostic d'équipement de l'école."),
+    ],
+    Role.IEN: [
+        ("À examiner", "candidatures:a_examiner", "Donner un avis sur les candidatures de la circonscription."),
+        ("Écoles de la circonscription", "ecole_liste", "Consulter les écoles et leur équipement."),
+    ],
     Role.ERUN: [("Écoles de la circonscription", "ecole_liste", "Suivre l'équipement des écoles.")],
     Role.CPD: [("Écoles du département", "ecole_liste", "Repérer les écoles à accompagner.")],
-    Role.COMMISSION: [("Campagnes", "campagne_liste", "Consulter les campagnes et leurs périodes.")],
-    Role.DASEN: [("Campagnes", "campagne_liste", "Consulter les campagnes et leurs périodes.")],
+    Role.COMMISSION: [("Commission", "candidatures:sessions", "Préparer les sessions, classer et proposer.")],
+    Role.DASEN: [("Décisions", "candidatures:sessions", "Décider sur les propositions de la commission.")],
     Role.DSI: [("Écoles du département", "ecole_liste", "Consulter les écoles et leurs adresses.")],
     Role.ADMIN: [("Administration", "admin:index", "Gérer les comptes, les écoles, les campagnes.")],
 }

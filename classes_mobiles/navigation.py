@@ -7,8 +7,15 @@ from classes_mobiles.enums import Role
 TOUS = frozenset(Role)
 
 # (label, url name, roles that see the entry). Later issues add their entries here.
+INSTRUCTION = frozenset({Role.IEN, Role.ERUN, Role.CPD, Role.COMMISSION, Role.DASEN, Role.ADMIN})
+
 ENTREES = [
     ("Accueil", "accueil", TOUS),
+    ("Mes candidatures", "candidatures:mes_candidatures", frozenset({Role.ENSEIGNANT, Role.DIRECTEUR})),
+    ("À autoriser", "candidatures:a_autoriser", frozenset({Role.DIRECTEUR})),
+    ("À examiner", "candidatures:a_examiner", frozenset({Role.IEN})),
+    ("Candidatures", "candidatures:liste", INSTRUCTION),
+    ("Commission", "candidatures:sessions", frozenset({Role.COMMISSION, Role.CPD, Role.DASEN, Role.ADMIN})),
     ("Écoles", "ecole_liste", TOUS - {Role.ENSEIGNANT}),
     ("Campagnes", "campagne_liste", TOUS),
 ]
