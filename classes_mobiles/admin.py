@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from classes_mobiles.admin_annuaire import urls_import_annuaire
 from classes_mobiles.models import (
     Campagne,
     Circonscription,
@@ -59,6 +60,10 @@ class EcoleAdmin(admin.ModelAdmin):
     search_fields = ["nom", "uai", "commune__nom"]
     autocomplete_fields = ["commune", "circonscription"]
     inlines = [DiagnosticInline]
+
+    def get_urls(self):
+        # The import page comes first: the default admin URLs end with a catch-all.
+        return urls_import_annuaire(self.admin_site) + super().get_urls()
 
 
 class PeriodeInline(admin.TabularInline):
