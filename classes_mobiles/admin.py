@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from classes_mobiles.admin_actions import generer_periodes_action
 from classes_mobiles.admin_annuaire import urls_import_annuaire
 from classes_mobiles.models import (
     Campagne,
@@ -75,6 +76,7 @@ class PeriodeInline(admin.TabularInline):
 class CampagneAdmin(admin.ModelAdmin):
     list_display = ["nom", "annee_scolaire", "zone", "mode_periodes", "active"]
     inlines = [PeriodeInline]
+    actions = [generer_periodes_action]
 
 
 @admin.register(Vacances)
