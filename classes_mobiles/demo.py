@@ -99,7 +99,11 @@ def creer_departement(nb_circonscriptions=4, nb_ecoles=40, nb_campagnes=1, grain
     else:
         _creer_territoire(rng, nb_circonscriptions, nb_ecoles, sortie)
     _creer_campagnes(nb_campagnes, sortie)
-    return _creer_comptes()
+    comptes = _creer_comptes()
+    from candidatures.demo import creer_candidatures_demo
+
+    creer_candidatures_demo(Campagne.objects.courante(), sortie)
+    return comptes
 
 
 def _creer_territoire(rng, nb_circonscriptions, nb_ecoles, sortie):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from classes_mobiles.demo import DOMAINE, MOT_DE_PASSE_DEMO, creer_departement
@@ -17,6 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, echelle, **options):
         nb_circos, nb_ecoles, nb_campagnes = ECHELLES[echelle]
+        # The demo's workflow steps would otherwise print one e-mail each on the console.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         comptes = creer_departement(nb_circos, nb_ecoles, nb_campagnes, sortie=self.stdout.write)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {MOT_DE_PASSE_DEMO})"))
