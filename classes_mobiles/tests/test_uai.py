@@ -45,9 +45,7 @@ def test_lettres_i_o_q_exclues_de_l_alphabet():
 
 @pytest.mark.django_db
 def test_le_modele_ecole_refuse_un_uai_faux():
-    ecole = Ecole(
-        uai="0620001A", nom="École test", circonscription=CirconscriptionFactory(), commune=CommuneFactory()
-    )
+    ecole = Ecole(uai="0620001A", nom="École test", circonscription=CirconscriptionFactory(), commune=CommuneFactory())
     with pytest.raises(ValidationError) as erreur:
         ecole.full_clean()
     assert "uai" in erreur.value.message_dict
