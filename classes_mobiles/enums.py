@@ -34,3 +34,16 @@ class TypeEcole(models.TextChoices):
     MATERNELLE = "maternelle", "École maternelle"
     ELEMENTAIRE = "elementaire", "École élémentaire"
     PRIMAIRE = "primaire", "École primaire"
+
+
+class TypeDocument(models.TextChoices):
+    """Kinds of generated PDF documents (each registers its generator in ``classes_mobiles.documents``)."""
+
+    PV_COMMISSION = "pv_commission", "Procès-verbal de commission"
+
+
+class EtatDocument(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours de génération"
+    TERMINE = "termine", "Terminé"
+    ECHEC = "echec", "Échec"

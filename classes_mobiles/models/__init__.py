@@ -1,5 +1,6 @@
 from .calendrier import Campagne, Periode, Vacances
 from .comptes import Utilisateur
+from .documents import Document
 from .territoire import Circonscription, Commune, DiagnosticEquipement, Ecole
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "Circonscription",
     "Commune",
     "DiagnosticEquipement",
+    "Document",
     "Ecole",
     "Periode",
     "Utilisateur",
