@@ -8,12 +8,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from classes_mobiles.documents import derniere_version, versions
 from classes_mobiles.enums import Role
 from classes_mobiles.exports import reponse_export
 from classes_mobiles.models import Campagne
 from classes_mobiles.perms import role_requis
 
 from . import workflow
+from .documents import cle_pv, demander_pv
 from .eligibilite import calculer_drapeaux, repartition_geographique
 from .enums import Decision, Etat
 from .filtres import FiltreCandidatures
@@ -297,8 +299,6 @@ def session_detail(request, uuid):
             Candidature.objects.visibles_par(request.user).filter(campagne=session.campagne, etat=Etat.AVIS_DONNE)
         ).order_by("ecole__circonscription__nom", "ecole__nom")
     )
-    from classes_mobiles.documents import versions
-
     return render(
         request,
         "candidatures/session_detail.html",
@@ -310,7 +310,8 @@ def session_detail(request, uuid):
             "membres": session.membres.all(),
             "peut_proposer": request.user.role in (Role.COMMISSION, Role.ADMIN) and not session.cloturee,
             "peut_inscrire": request.user.role in (Role.COMMISSION, Role.CPD, Role.ADMIN) and not session.cloturee,
-            "documents_pv": versions(f"pv_commission:{session.uuid}"),
+            "pv": derniere_version(cle_pv(session)),
+            "versions_pv": versions(cle_pv(session)),
         },
     )
 
@@ -387,12 +388,8 @@ def session_proposer(request, uuid):
 @require_POST
 @role_requis(Role.COMMISSION, Role.CPD, Role.ADMIN)
 def session_pv(request, uuid):
-    from classes_mobiles.documents import demander_document
-
-    from classes_mobiles.enums import TypeDocument
-
     session = _session(request, uuid)
-    demander_document(TypeDocument.PV_COMMISSION, f"pv_commission:{session.uuid}", request.user)
+    demander_pv(session, request.user)
     messages.success(request, "La génération du procès-verbal est lancée.")
     return redirect(session)
 

@@ -60,6 +60,7 @@ urlpatterns = [
         name="donnees_personnelles",
     ),
     path("candidatures/", include("candidatures.urls")),
+    path("documents/", include("classes_mobiles.urls_documents")),
     path("admin/", admin.site.urls),
 ]
 
