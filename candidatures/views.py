@@ -52,6 +52,9 @@ def nouvelle(request):
     if campagne is None or not campagne.depot_ouvert:
         messages.error(request, "Le dépôt des candidatures n'est pas ouvert : aucune candidature ne peut être créée.")
         return redirect("candidatures:mes_candidatures")
+    if request.user.ecole_id is None:
+        messages.error(request, "Votre compte n'est rattaché à aucune école : impossible de déposer une candidature.")
+        return redirect("candidatures:mes_candidatures")
     return _formulaire(request, Candidature(campagne=campagne, ecole=request.user.ecole, enseignant=request.user))
 
 
