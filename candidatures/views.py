@@ -297,6 +297,12 @@ def session_detail(request, uuid):
         (c, PropositionLigneForm(prefix=str(c.uuid), campagne=session.campagne, initial=_initial_ligne(c)))
         for c in inscrites
     ]
+    if lignes:
+        # Every row's period select lists the same periods: read them once (each form's ModelChoiceField would
+        # otherwise run a COUNT and a SELECT per row).
+        choix_periodes = list(lignes[0][1].fields["periode"].choices)
+        for _, form in lignes:
+            form.fields["periode"].choices = choix_periodes
     a_inscrire = calculer_drapeaux(
         _liste(
             Candidature.objects.visibles_par(request.user).filter(campagne=session.campagne, etat=Etat.AVIS_DONNE)

@@ -1,0 +1,142 @@
+"""Server-time benchmark of the key instruction pages at department scale (`make bench`).
+
+A throwaway SQLite database under /tmp (or DATABASE_URL when set) gets the department-scale demo data plus
+300 candidatures of the current campaign in various states, ~150 of them in one commission session. Each page
+is requested 3 times to warm up, then 30 times with django.test.Client; the median and p95 server time (ms)
+and the SQL query count are printed. Exits non-zero when the commission session page median exceeds 300 ms.
+"""
+
+import datetime
+import io
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE))
+
+BASE_TEMPORAIRE = None
+if not os.environ.get("DATABASE_URL"):
+    BASE_TEMPORAIRE = Path(tempfile.gettempdir()) / f"classes-mobiles-bench-{os.getpid()}.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{BASE_TEMPORAIRE}"
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("ALLOW_HTTP", "1")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["DJANGO_SETTINGS_MODULE"] = "classes_mobiles.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from candidatures.enums import Etat  # noqa: E402
+from candidatures.models import Candidature, SessionCommission  # noqa: E402
+from candidatures.tests.masse import creer_candidatures  # noqa: E402
+from classes_mobiles.demo import DOMAINE  # noqa: E402
+from classes_mobiles.models import Campagne, Ecole, Periode, Utilisateur  # noqa: E402
+
+NB_CANDIDATURES = 300
+ECHAUFFEMENT, MESURES = 3, 30
+SEUIL_SESSION_MS = 300
+
+
+def preparer():
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("demo_data", echelle="departement", stdout=io.StringIO())
+    campagne = Campagne.objects.courante()
+    periodes = list(Periode.objects.filter(campagne=campagne))
+    if not periodes:
+        # No school calendar loaded (calendar module or its data unavailable): five plain periods.
+        debut = int(campagne.annee_scolaire[:4])
+        for n, (mois_debut, mois_fin) in enumerate([(9, 10), (11, 12), (1, 2), (3, 4), (5, 6)], start=1):
+            annee = debut if mois_debut >= 9 else debut + 1
+            Periode.objects.create(
+                campagne=campagne,
+                numero=n,
+                libelle=f"Période {n}",
+                date_debut=datetime.date(annee, mois_debut, 1),
+                date_fin=datetime.date(annee, mois_fin, 28),
+            )
+        periodes = list(Periode.objects.filter(campagne=campagne))
+    ien = Utilisateur.objects.get(email=f"ien@{DOMAINE}")
+    session = SessionCommission.objects.create(
+        campagne=campagne, date=datetime.date.today() + datetime.timedelta(days=21), lieu="DSDEN"
+    )
+    session.membres.set(Utilisateur.objects.filter(email__in=[f"commission@{DOMAINE}", f"cpd@{DOMAINE}"]))
+    # The IEN's schools weigh three times (so that his "À examiner" list is well filled), then one school in ten
+    # of the rest of the department.
+    siennes = list(Ecole.objects.filter(circonscription=ien.circonscription).order_by("uai"))
+    ecoles = siennes * 3 + [e for e in Ecole.objects.order_by("uai")[::10] if e not in siennes]
+    if Candidature.objects.filter(campagne=campagne).count() < NB_CANDIDATURES:
+        creer_candidatures(campagne, ecoles, periodes, NB_CANDIDATURES, session=session)
+    return campagne, session
+
+
+def mesurer(client, adresse):
+    for _ in range(ECHAUFFEMENT):
+        assert client.get(adresse).status_code == 200, adresse
+    durees = []
+    for _ in range(MESURES):
+        debut = time.perf_counter()
+        reponse = client.get(adresse)
+        durees.append((time.perf_counter() - debut) * 1000)
+        assert reponse.status_code == 200, adresse
+    with CaptureQueriesContext(connection) as requetes:
+        client.get(adresse)
+    durees.sort()
+    p95 = durees[math.ceil(0.95 * len(durees)) - 1]
+    return statistics.median(durees), p95, len(requetes)
+
+
+def main():
+    try:
+        campagne, session = preparer()
+        ien = Utilisateur.objects.get(email=f"ien@{DOMAINE}")
+        nb_session = session.candidatures.count()
+        print(
+            f"Données : {Ecole.objects.count()} écoles, {Candidature.objects.count()} candidatures "
+            f"({Candidature.objects.filter(campagne=campagne).count()} dans la campagne courante, "
+            f"{nb_session} dans la session de commission, "
+            f"{Candidature.objects.visibles_par(ien).filter(etat=Etat.AUTORISEE).count()} à examiner par l'IEN)."
+        )
+        pages = [
+            ("IEN « À examiner »", "ien", reverse("candidatures:a_examiner")),
+            ("Session de commission", "commission", reverse("candidatures:session_detail", args=[session.uuid])),
+            ("Décisions du DASEN", "dasen", reverse("candidatures:decisions", args=[session.uuid])),
+        ]
+        resultats = {}
+        print(f"\n{'Page':<26} {'médiane (ms)':>13} {'p95 (ms)':>10} {'requêtes SQL':>13}")
+        for libelle, compte, adresse in pages:
+            client = Client()
+            client.force_login(Utilisateur.objects.get(email=f"{compte}@{DOMAINE}"))
+            mediane, p95, nb_requetes = mesurer(client, adresse)
+            resultats[libelle] = mediane
+            print(f"{libelle:<26} {mediane:>13.1f} {p95:>10.1f} {nb_requetes:>13}")
+        mediane_session = resultats["Session de commission"]
+        if mediane_session > SEUIL_SESSION_MS:
+            print(
+                f"\nÉCHEC : la page de session prend {mediane_session:.0f} ms (médiane), plus de {SEUIL_SESSION_MS} ms."
+            )
+            return 1
+        print(f"\nOK : médiane de la page de session sous {SEUIL_SESSION_MS} ms.")
+        return 0
+    finally:
+        if BASE_TEMPORAIRE is not None:
+            connection.close()
+            for suffixe in ("", "-wal", "-shm"):
+                Path(f"{BASE_TEMPORAIRE}{suffixe}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
