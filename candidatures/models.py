@@ -41,6 +41,9 @@ class CandidatureQuerySet(models.QuerySet):
         if not user or not user.is_authenticated or not user.is_active:
             return self.none()
         deposees = self.exclude(etat=Etat.BROUILLON)
+        if user.role == Role.DSI and not user.is_superuser:
+            # The lender's technical service needs the accepted candidatures only (to prepare the loans).
+            return self.filter(etat=Etat.ACCEPTEE)
         if user.is_superuser or user.role in ROLES_DEPARTEMENT:
             return deposees
         if user.role in ROLES_CIRCONSCRIPTION:

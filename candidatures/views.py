@@ -89,8 +89,11 @@ def _formulaire(request, candidature):
                     if soumission:
                         workflow.appliquer("soumettre", candidature, request.user)
             except workflow.TransitionImpossible as erreur:
+                # Everything was rolled back: a new candidature does not exist (its in-memory id is stale).
                 messages.error(request, erreur.message)
-                return redirect(candidature) if candidature.pk else redirect("candidatures:mes_candidatures")
+                if Candidature.objects.filter(pk=candidature.pk).exists():
+                    return redirect(candidature)
+                return redirect("candidatures:mes_candidatures")
             if soumission:
                 messages.success(request, "Candidature soumise : le directeur de l'école est prévenu.")
             else:
@@ -164,6 +167,8 @@ def transition(request, uuid, nom):
     if nom not in workflow.TRANSITIONS:
         raise Http404
     candidature = get_object_or_404(Candidature.objects.visibles_par(request.user), uuid=uuid)
+    if request.user.role not in workflow.TRANSITIONS[nom].roles and not request.user.is_superuser:
+        raise PermissionDenied("Cette action n'est pas ouverte à votre rôle.")
     form = FORMULAIRES_TRANSITION.get(nom, CommentaireForm)(data=request.POST)
     if not form.is_valid():
         for erreurs in form.errors.values():

@@ -3,6 +3,7 @@
 import itertools
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Max
 from django.utils import timezone
 
 from candidatures.enums import Avis, Decision, Etat, Proposition
@@ -32,11 +33,9 @@ def creer_candidatures(campagne, ecoles, periodes, nombre, *, session=None, etat
         )
         for i in range(nombre)
     )
-    rangs = itertools.count(
-        (Candidature.objects.filter(session=session).order_by("-rang").values_list("rang", flat=True).first() or 0) + 1
-        if session
-        else 1
-    )
+    # Max, not order_by("-rang"): PostgreSQL sorts NULL ranks first in descending order.
+    rang_max = Candidature.objects.filter(session=session).aggregate(m=Max("rang"))["m"] if session else None
+    rangs = itertools.count((rang_max or 0) + 1)
     candidatures = []
     for i, enseignant in enumerate(enseignants):
         etat = etats[(debut + i) % len(etats)]

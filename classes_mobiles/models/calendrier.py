@@ -51,7 +51,7 @@ class CampagneQuerySet(models.QuerySet):
         return self.none()
 
     def courante(self):
-        return self.filter(active=True).order_by("-annee_scolaire").first()
+        return self.filter(active=True).order_by("-annee_scolaire", "-date_ouverture_depot", "-pk").first()
 
 
 class Campagne(models.Model):
