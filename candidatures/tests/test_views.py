@@ -9,7 +9,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template import TemplateSyntaxError
 from django.urls import reverse
 from django.utils.html import escape
 
