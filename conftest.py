@@ -9,6 +9,12 @@ def _media_temporaire(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _hachage_rapide(settings):
+    # Accounts are created by the hundred in tests: PBKDF2's deliberate slowness only costs time here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _cache_vide():
     from django.core.cache import cache
 
