@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from classes_mobiles.accueil import actions_pour
 from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import role_requis
@@ -16,16 +17,9 @@ def accueil(request):
     context = {
         "campagne": Campagne.objects.visibles_par(user).courante(),
         "nb_ecoles": Ecole.objects.visibles_par(user).count(),
-        "actions": _actions_accueil(user),
+        "actions": actions_pour(user),
     }
     return render(request, "classes_mobiles/accueil.html", context)
-
-
-def _actions_accueil(user):
-    """The home page's shortcuts for the role (later issues fill these in)."""
-    from classes_mobiles.accueil import actions_pour
-
-    return actions_pour(user)
 
 
 @role_requis(*ROLES_SAUF_ENSEIGNANT)
