@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,13 +7,15 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from classes_mobiles.documents import derniere_version, versions
 from classes_mobiles.enums import Role
 from classes_mobiles.exports import reponse_export
-from classes_mobiles.models import Campagne
+from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import role_requis
+from classes_mobiles.tasks import programmer_email
 
 from . import workflow
 from .documents import cle_pv, demander_pv
@@ -21,6 +24,7 @@ from .enums import Decision, Etat
 from .filtres import FiltreCandidatures
 from .forms import AvisForm, CandidatureForm, CommentaireForm, DecisionForm, PropositionLigneForm, SessionForm
 from .models import Candidature, PieceJointe, SessionCommission, VoeuPeriode
+from .reperage import classer_ecoles
 
 ROLES_DEPOSANTS = (Role.ENSEIGNANT, Role.DIRECTEUR)
 ROLES_INSTRUCTION = (Role.IEN, Role.ERUN, Role.CPD, Role.COMMISSION, Role.DASEN, Role.ADMIN)
@@ -456,3 +460,47 @@ def decider_plusieurs(request, uuid):
             )
     messages.success(request, f"{len(choisies)} décision(s) enregistrée(s) ; les enseignants sont prévenus.")
     return redirect("candidatures:decisions", uuid=session.uuid)
+
+
+# --- Repérage ------------------------------------------------------------------------------------------------
+
+ROLES_REPERAGE = (Role.IEN, Role.ERUN, Role.CPD, Role.DASEN, Role.ADMIN)
+
+
+@role_requis(*ROLES_REPERAGE)
+def reperage(request):
+    ecoles = Ecole.objects.visibles_par(request.user).filter(ouverte=True)
+    circo = request.GET.get("circonscription", "").strip()
+    if circo:
+        ecoles = ecoles.filter(circonscription__code=circo)
+    lignes = classer_ecoles(ecoles, Campagne.objects.courante())
+    page = Paginator(lignes, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "candidatures/reperage.html",
+        {
+            "page": page,
+            "circonscriptions": Circonscription.objects.visibles_par(request.user),
+            "circo": circo,
+            "peut_inviter": request.user.role in (Role.IEN, Role.ERUN, Role.CPD, Role.ADMIN),
+        },
+    )
+
+
+@require_POST
+@role_requis(Role.IEN, Role.ERUN, Role.CPD, Role.ADMIN)
+def inviter(request, uai):
+    ecole = get_object_or_404(Ecole.objects.visibles_par(request.user), uai=uai)
+    campagne = Campagne.objects.courante()
+    directeurs = list(ecole.personnels.filter(role=Role.DIRECTEUR, is_active=True).values_list("email", flat=True))
+    if not directeurs:
+        messages.error(request, f"Aucun compte de directeur n'est rattaché à « {ecole.nom} » : invitation impossible.")
+        return redirect("candidatures:reperage")
+    contexte = {"ecole": ecole, "campagne": campagne, "auteur": request.user, "site": settings.SITE_URL}
+    programmer_email(
+        render_to_string("candidatures/email/invitation_sujet.txt", contexte).strip(),
+        render_to_string("candidatures/email/invitation_corps.txt", contexte),
+        directeurs,
+    )
+    messages.success(request, f"Invitation à candidater envoyée à la direction de « {ecole.nom} ».")
+    return redirect("candidatures:reperage")

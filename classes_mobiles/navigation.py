@@ -15,6 +15,7 @@ ENTREES = [
     ("À autoriser", "candidatures:a_autoriser", frozenset({Role.DIRECTEUR})),
     ("À examiner", "candidatures:a_examiner", frozenset({Role.IEN})),
     ("Candidatures", "candidatures:liste", INSTRUCTION),
+    ("Repérage", "candidatures:reperage", frozenset({Role.IEN, Role.ERUN, Role.CPD, Role.DASEN, Role.ADMIN})),
     ("Commission", "candidatures:sessions", frozenset({Role.COMMISSION, Role.CPD, Role.DASEN, Role.ADMIN})),
     ("Écoles", "ecole_liste", TOUS - {Role.ENSEIGNANT}),
     ("Campagnes", "campagne_liste", TOUS),

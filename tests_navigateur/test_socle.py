@@ -75,6 +75,16 @@ def test_parcours_par_role(page, live_server, requetes, role):
     assert _titre(page) == campagne.nom
     verifier_accessibilite(page, f"campagne ({role.value})")
 
+    # Every other page of the role's menu (candidatures, commission, repérage…) is accessible too.
+    menu = page.get_by_role("navigation", name="Menu principal")
+    adresses = [lien.get_attribute("href") for lien in menu.get_by_role("link").all()]
+    for adresse in adresses:
+        if adresse in ("/", "/ecoles/", "/campagnes/"):
+            continue
+        reponse = page.goto(adresse)
+        assert reponse.status == 200, adresse
+        verifier_accessibilite(page, f"{adresse} ({role.value})")
+
     for lien, url, titre in PAGES_PIED:
         page.get_by_role("contentinfo").get_by_role("link", name=lien).click()
         page.wait_for_url(f"**{url}")
