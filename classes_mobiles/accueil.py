@@ -15,10 +15,17 @@ ACTIONS = {
     ],
     Role.IEN: [
         ("À examiner", "candidatures:a_examiner", "Donner un avis sur les candidatures de la circonscription."),
+        ("Repérage", "candidatures:reperage", "Repérer les écoles qui gagneraient le plus à un prêt et les inviter."),
         ("Écoles de la circonscription", "ecole_liste", "Consulter les écoles et leur équipement."),
     ],
-    Role.ERUN: [("Écoles de la circonscription", "ecole_liste", "Suivre l'équipement des écoles.")],
-    Role.CPD: [("Écoles du département", "ecole_liste", "Repérer les écoles à accompagner.")],
+    Role.ERUN: [
+        ("Repérage", "candidatures:reperage", "Repérer les écoles qui gagneraient le plus à un prêt et les inviter."),
+        ("Écoles de la circonscription", "ecole_liste", "Suivre l'équipement des écoles."),
+    ],
+    Role.CPD: [
+        ("Repérage", "candidatures:reperage", "Repérer les écoles qui gagneraient le plus à un prêt et les inviter."),
+        ("Candidatures", "candidatures:liste", "Suivre les candidatures du département."),
+    ],
     Role.COMMISSION: [("Commission", "candidatures:sessions", "Préparer les sessions, classer et proposer.")],
     Role.DASEN: [("Décisions", "candidatures:sessions", "Décider sur les propositions de la commission.")],
     Role.DSI: [("Écoles du département", "ecole_liste", "Consulter les écoles et leurs adresses.")],
