@@ -162,6 +162,13 @@ def piece_jointe(request, uuid):
     return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom, content_type=piece.type_mime)
 
 
+def _signaler_erreurs(request, form, prefixe=""):
+    """A form posted from a page that redirects: its errors become French flash messages."""
+    for erreurs in form.errors.values():
+        for erreur in erreurs:
+            messages.error(request, f"{prefixe}{erreur}")
+
+
 FORMULAIRES_TRANSITION = {"donner_avis": AvisForm, "decider": DecisionForm}
 
 
@@ -175,9 +182,7 @@ def transition(request, uuid, nom):
         raise PermissionDenied("Cette action n'est pas ouverte à votre rôle.")
     form = FORMULAIRES_TRANSITION.get(nom, CommentaireForm)(data=request.POST)
     if not form.is_valid():
-        for erreurs in form.errors.values():
-            for erreur in erreurs:
-                messages.error(request, erreur)
+        _signaler_erreurs(request, form)
         return redirect(candidature)
     donnees = dict(form.cleaned_data)
     commentaire = donnees.pop("commentaire", "")
@@ -374,8 +379,7 @@ def session_proposer(request, uuid):
     invalides = [(c, f) for c, f in formulaires if not f.is_valid()]
     if invalides:
         for c, f in invalides:
-            for erreurs in f.errors.values():
-                messages.error(request, f"{c.titre} : {' '.join(erreurs)}")
+            _signaler_erreurs(request, f, prefixe=f"{c.titre} : ")
         return redirect(session)
     rangs = [f.cleaned_data["rang"] for _, f in formulaires if f.cleaned_data.get("rang")]
     if len(rangs) != len(set(rangs)):
@@ -442,9 +446,7 @@ def decider_plusieurs(request, uuid):
     form = DecisionForm(data=request.POST)
     choisies = session.candidatures.filter(uuid__in=request.POST.getlist("candidatures"), etat=Etat.PROPOSEE)
     if not form.is_valid():
-        for erreurs in form.errors.values():
-            for erreur in erreurs:
-                messages.error(request, erreur)
+        _signaler_erreurs(request, form)
         return redirect("candidatures:decisions", uuid=session.uuid)
     if not choisies:
         messages.error(request, "Cochez au moins une proposition à décider.")

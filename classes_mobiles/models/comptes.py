@@ -108,12 +108,6 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
             self.circonscription = None
 
     @property
-    def circonscription_id_effective(self):
-        if self.role in ROLES_ECOLE and self.ecole_id:
-            return self.ecole.circonscription_id
-        return self.circonscription_id
-
-    @property
     def perimetre_libelle(self):
         niveau, _ = _perimetre(self)
         if niveau == "ecole":
@@ -123,6 +117,3 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         if niveau == "departement":
             return "Département"
         return ""
-
-    def a_role(self, *roles):
-        return self.is_authenticated and (self.role in roles)
