@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from classes_mobiles.enums import ROLES_CIRCONSCRIPTION, ROLES_DEPARTEMENT, ROLES_ECOLE, Role
+from classes_mobiles.enums import ROLES_DEPARTEMENT, Role
 from classes_mobiles.models import Campagne, Ecole, Periode
+from classes_mobiles.models.territoire import _perimetre
 
 from .enums import Avis, Decision, Etat, Materiel, Proposition
 
@@ -38,21 +39,20 @@ class CandidatureQuerySet(models.QuerySet):
     def visibles_par(self, user):
         """What this user may see: own candidatures for a teacher, the school's for its director
         (drafts excepted), the circonscription's for IEN/eRUN, all filed ones for departmental roles."""
-        if not user or not user.is_authenticated or not user.is_active:
+        niveau, ident = _perimetre(user)
+        if niveau is None:
             return self.none()
-        deposees = self.exclude(etat=Etat.BROUILLON)
         if user.role == Role.DSI and not user.is_superuser:
             # The lender's technical service needs the accepted candidatures only (to prepare the loans).
             return self.filter(etat=Etat.ACCEPTEE)
-        if user.is_superuser or user.role in ROLES_DEPARTEMENT:
+        deposees = self.exclude(etat=Etat.BROUILLON)
+        if niveau == "departement":
             return deposees
-        if user.role in ROLES_CIRCONSCRIPTION:
-            return deposees.filter(ecole__circonscription_id=user.circonscription_id)
+        if niveau == "circonscription":
+            return deposees.filter(ecole__circonscription_id=ident)
         if user.role == Role.DIRECTEUR:
-            return self.filter(Q(enseignant=user) | (Q(ecole_id=user.ecole_id) & ~Q(etat=Etat.BROUILLON)))
-        if user.role in ROLES_ECOLE:
-            return self.filter(enseignant=user)
-        return self.none()
+            return self.filter(Q(enseignant=user) | (Q(ecole_id=ident) & ~Q(etat=Etat.BROUILLON)))
+        return self.filter(enseignant=user)
 
 
 class SessionQuerySet(models.QuerySet):
