@@ -1,10 +1,9 @@
-import zipfile
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
+from classes_mobiles.fichiers import type_reel
 from classes_mobiles.models import Periode, Utilisateur
 
 from .enums import Avis, Decision, Niveau, Proposition
@@ -12,29 +11,6 @@ from .models import CHAMPS_OBLIGATOIRES_DEPOT, ENGAGEMENTS, Candidature, Session
 
 TAILLE_MAX_PIECE = 10 * 1024 * 1024
 NB_VOEUX = 3
-
-
-def type_reel(fichier):
-    """The file's type from its content (magic bytes), never from its name. None when not accepted."""
-    debut = fichier.read(2048)
-    fichier.seek(0)
-    if debut.startswith(b"%PDF-"):
-        return "application/pdf"
-    if debut.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if debut.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if debut.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(fichier) as archive:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-        except (zipfile.BadZipFile, KeyError):
-            return None
-        finally:
-            fichier.seek(0)
-        if mimetype.startswith("application/vnd.oasis.opendocument."):
-            return mimetype
-    return None
 
 
 class CandidatureForm(forms.ModelForm):

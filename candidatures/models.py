@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from classes_mobiles.enums import Role
+from classes_mobiles.fichiers import nom_stockage
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
 
@@ -203,7 +204,8 @@ class VoeuPeriode(models.Model):
 
 
 def chemin_piece_jointe(instance, nom_fichier):
-    return f"candidatures/{instance.candidature.uuid}/{uuid.uuid4().hex}-{nom_fichier}"
+    """A random name with the verified type's extension: nothing of the uploaded name (kept in ``nom``)."""
+    return nom_stockage("pieces-jointes", instance.type_mime)
 
 
 class PieceJointe(models.Model):

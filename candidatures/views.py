@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from classes_mobiles.documents import derniere_version, versions
 from classes_mobiles.enums import Role
 from classes_mobiles.exports import reponse_export
+from classes_mobiles.fichiers import servir_fichier
 from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import role_requis
 from classes_mobiles.tasks import programmer_email
@@ -154,12 +155,11 @@ def detail(request, uuid):
 
 @login_required
 def piece_jointe(request, uuid):
-    from django.http import FileResponse
-
+    """An attachment follows its candidature: served to whoever sees the candidature, 404 to others."""
     piece = get_object_or_404(
         PieceJointe.objects.filter(candidature__in=Candidature.objects.visibles_par(request.user)), uuid=uuid
     )
-    return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom, content_type=piece.type_mime)
+    return servir_fichier(request, piece.fichier, piece.nom, piece.type_mime)
 
 
 def _signaler_erreurs(request, form, prefixe=""):

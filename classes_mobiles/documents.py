@@ -13,8 +13,10 @@ The task calls ``generer(document_id)``, which renders the template (extending `
 the content hash, prints it on every page, runs WeasyPrint and stores the file.
 """
 
+import contextlib
 import hashlib
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +26,13 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from classes_mobiles.enums import EtatDocument
 from classes_mobiles.models import Document
+from classes_mobiles.models.documents import MESSAGE_BLOQUE, chemin_document, limite_sans_progres
 
 logger = logging.getLogger(__name__)
 
@@ -134,13 +137,14 @@ def demander_document(type_document, cle, user=None):
     """Create the next version of a document and queue its generation once the transaction commits.
 
     When a version of this key is already waiting or being generated, return it instead (no new row,
-    nothing queued again).
+    nothing queued again) — unless it is stuck (no progress for DOCUMENTS_DELAI_SANS_PROGRES): it is then
+    marked failed (so that a late delivery of its job cannot claim it any more) and a new version is queued.
     """
     generateur_pour(type_document)  # fails early for an unknown type
     demande_par = user if user is not None and user.is_authenticated else None
     for tentative in range(3):
         en_cours = Document.objects.filter(cle=cle).en_cours().order_by("-version").first()
-        if en_cours is not None:
+        if en_cours is not None and not abandonner_si_bloque(en_cours):
             return en_cours
         version = (Document.objects.filter(cle=cle).aggregate(v=Max("version"))["v"] or 0) + 1
         try:
@@ -158,19 +162,80 @@ def demander_document(type_document, cle, user=None):
     return document
 
 
+def abandonner_si_bloque(document):
+    """Mark a stuck row failed (atomic, conditional on it still being stuck). True when it is, or was, done."""
+    Document.objects.bloques().filter(pk=document.pk).update(
+        etat=EtatDocument.ECHEC, erreur=MESSAGE_BLOQUE, jeton=None, date_modification=timezone.now()
+    )
+    return Document.objects.filter(pk=document.pk, etat=EtatDocument.ECHEC).exists()
+
+
 def _programmer(document):
     from classes_mobiles.tasks_documents import generer_document
 
     document_id = document.pk
     # robust: without a broker the task runs eagerly here; a failure is recorded on the row (« échec »)
-    # and logged instead of breaking the request that asked for the document.
+    # and logged instead of breaking the request that asked for the document. With the broker down the
+    # row stays « en attente »: the periodic sweep (relancer_bloques) queues it again, and after
+    # DOCUMENTS_DELAI_SANS_PROGRES the user sees it failed and may ask again.
     transaction.on_commit(lambda: generer_document.delay(document_id), robust=True)
 
 
+class DocumentOccupe(Exception):
+    """Another job holds this row and it is not stuck yet: try again in ``attente`` seconds."""
+
+    def __init__(self, attente):
+        super().__init__(f"Document en cours de génération par un autre job ; nouvel essai dans {attente} s.")
+        self.attente = attente
+
+
+class ReservationPerdue(Exception):
+    """The row was taken back from this job (found stuck and claimed again, or abandoned): it must stop."""
+
+
+def reserver(document_id):
+    """Claim the row for this job: one conditional UPDATE, so that of two deliveries only one renders.
+
+    A row may be claimed when waiting, or when in progress but stuck (its job died). Returns the claimed
+    row (with its ``jeton``, which every later write of this job must match), None when there is nothing
+    to do (finished, failed, unknown), or raises ``DocumentOccupe`` when a live job holds it.
+    """
+    maintenant = timezone.now()
+    jeton = uuid.uuid4()
+    libre = Q(etat=EtatDocument.EN_ATTENTE) | Q(etat=EtatDocument.EN_COURS, date_modification__lt=limite_sans_progres())
+    pris = (
+        Document.objects.filter(libre, pk=document_id, tentatives__lt=settings.DOCUMENTS_TENTATIVES_MAX).update(
+            etat=EtatDocument.EN_COURS,
+            progression=PROGRESSION_DEBUT,
+            erreur="",
+            jeton=jeton,
+            tentatives=F("tentatives") + 1,
+            date_modification=maintenant,
+        )
+        == 1
+    )
+    document = Document.objects.get(pk=document_id)
+    if pris:
+        return document
+    if document.etat == EtatDocument.EN_COURS and not document.bloque:
+        reste = (document.date_modification - limite_sans_progres(maintenant)).total_seconds()
+        raise DocumentOccupe(attente=max(1, min(int(reste) + 1, settings.DOCUMENTS_DUREE_MAX)))
+    if document.etat in (EtatDocument.EN_ATTENTE, EtatDocument.EN_COURS):
+        # Free but out of attempts: a document that kills its worker every time is given up.
+        Document.objects.filter(pk=document_id, etat=document.etat).update(
+            etat=EtatDocument.ECHEC, erreur=MESSAGE_BLOQUE, jeton=None, date_modification=maintenant
+        )
+        logger.error("Document %s abandonné après %s tentatives", document.uuid, document.tentatives)
+    return None
+
+
 def _enregistrer(document, **champs):
+    """Write fields of the row this job holds; ``ReservationPerdue`` when it no longer holds it."""
+    champs["date_modification"] = timezone.now()
+    if not Document.objects.filter(pk=document.pk, jeton=document.jeton).update(**champs):
+        raise ReservationPerdue(f"Le document {document.uuid} n'est plus réservé par ce job.")
     for nom, valeur in champs.items():
         setattr(document, nom, valeur)
-    document.save(update_fields=[*champs, "date_modification"])
 
 
 def _contexte_commun():
@@ -186,24 +251,25 @@ def _meta(document=None, empreinte="", date_generation=None):
     }
 
 
-def generer(document_id):
-    """Generate the PDF of a document version (called by the Celery task). Idempotent.
+def generer(document_id, derniere_tentative=True):
+    """Generate the PDF of a document version (called by the Celery task). Idempotent, never twice.
 
-    - Already « terminé »: nothing is done.
+    - The job first claims the row (``reserver``): a finished or failed row, or one a live job holds,
+      is not rendered again (``DocumentOccupe`` tells the task to look again once it could be stuck).
     - The content hash is the SHA-256 of the HTML rendered with the footer metadata (hash, version number,
       generation date) left empty, so it only changes when the content changes.
     - Duplicate: when the previous finished version of the same key has the same content hash, this row
       is kept (the user following it keeps a working page) but it generates nothing: it is marked
       « terminé » with ``doublon_de`` pointing to that version and shares its file and hashes. ``versions()``
       lists only distinct contents. After a change, a new version is generated and earlier ones are kept.
-    - On error the row goes to « échec » with a French message and the exception is raised again so the
-      task retries; a retry starts over.
+    - On error the exception is raised again so that the task retries: the row goes back to « en attente »
+      for the retry to claim it, or to « échec » with a French message on the last attempt.
     """
-    document = Document.objects.get(pk=document_id)
-    if document.etat == EtatDocument.TERMINE:
-        return document
+    document = reserver(document_id)
+    if document is None:
+        return None
     generateur = generateur_pour(document.type_document)
-    _enregistrer(document, etat=EtatDocument.EN_COURS, progression=PROGRESSION_DEBUT, erreur="")
+    fichier_ecrit = None
     try:
         template_name, context, nom_fichier = generateur.construire(document.cle)
         html_contenu = render_to_string(template_name, {**_contexte_commun(), **context, "pdf": _meta()})
@@ -221,11 +287,13 @@ def generer(document_id):
                 document,
                 doublon_de=precedente,
                 fichier=precedente.fichier.name,
+                nom_fichier=precedente.nom_fichier,
                 empreinte=empreinte,
                 empreinte_fichier=precedente.empreinte_fichier,
                 etat=EtatDocument.TERMINE,
                 progression=PROGRESSION_FIN,
                 date_generation=timezone.now(),
+                jeton=None,
             )
             return document
 
@@ -237,24 +305,58 @@ def generer(document_id):
         pdf = ecrire_pdf(html)
         _enregistrer(document, progression=PROGRESSION_PDF)
 
-        document.fichier.save(f"{nom_fichier}-v{document.version}.pdf", ContentFile(pdf), save=False)
+        fichier_ecrit = document.fichier.storage.save(
+            chemin_document(document, ""), ContentFile(pdf), max_length=Document._meta.get_field("fichier").max_length
+        )
         _enregistrer(
             document,
-            fichier=document.fichier.name,
+            fichier=fichier_ecrit,
+            nom_fichier=f"{nom_fichier}-v{document.version}.pdf",
             empreinte_fichier=hashlib.sha256(pdf).hexdigest(),
             etat=EtatDocument.TERMINE,
             progression=PROGRESSION_FIN,
             date_generation=date_generation,
+            jeton=None,
         )
         return document
+    except ReservationPerdue:
+        logger.warning("Génération du document %s abandonnée : reprise par un autre job", document.uuid)
+        if fichier_ecrit:
+            document.fichier.storage.delete(fichier_ecrit)
+        return None
     except Exception as exc:
         logger.exception("Échec de la génération du document %s", document.uuid)
-        _enregistrer(
-            document,
-            etat=EtatDocument.ECHEC,
-            erreur=f"La génération du document a échoué : {exc}",
-        )
+        if fichier_ecrit:
+            document.fichier.storage.delete(fichier_ecrit)
+        message = f"La génération du document a échoué : {exc}"
+        etat = EtatDocument.ECHEC if derniere_tentative else EtatDocument.EN_ATTENTE
+        with contextlib.suppress(ReservationPerdue):
+            _enregistrer(document, etat=etat, erreur=message, jeton=None)
         raise
+
+
+def relancer_bloques(maintenant=None):
+    """Queue again the stuck rows (broker down when asked, worker lost, message lost). Returns their count.
+
+    A stuck row goes back to « en attente » (conditional update, so a job claiming it meanwhile wins) and
+    its job is queued again; ``reserver`` makes any duplicate delivery harmless. Rows out of attempts are
+    given up (« échec »).
+    """
+    relances = 0
+    for document in Document.objects.bloques(maintenant).only("pk", "etat", "tentatives"):
+        if document.tentatives >= settings.DOCUMENTS_TENTATIVES_MAX:
+            Document.objects.bloques(maintenant).filter(pk=document.pk).update(
+                etat=EtatDocument.ECHEC, erreur=MESSAGE_BLOQUE, jeton=None, date_modification=timezone.now()
+            )
+            continue
+        if (
+            Document.objects.bloques(maintenant)
+            .filter(pk=document.pk)
+            .update(etat=EtatDocument.EN_ATTENTE, jeton=None, date_modification=timezone.now())
+        ):
+            _programmer(document)
+            relances += 1
+    return relances
 
 
 def _racines_locales():

@@ -140,8 +140,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Stored files are never served from a public URL (no /media/ route): only by scoped views, through
+# classes_mobiles.fichiers.servir_fichier. MEDIA_URL is the front server's internal location prefix.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# "" : the app sends the file itself; "nginx": X-Accel-Redirect to FICHIERS_PREFIXE_INTERNE (an `internal`
+# location aliased to MEDIA_ROOT); "apache": X-Sendfile with the file's path (mod_xsendfile).
+FICHIERS_SERVIS_PAR = env_str("FICHIERS_SERVIS_PAR", "").strip().lower()
+if FICHIERS_SERVIS_PAR not in ("", "nginx", "apache"):
+    raise ImproperlyConfigured("FICHIERS_SERVIS_PAR doit valoir « nginx », « apache » ou être vide.")
+FICHIERS_PREFIXE_INTERNE = env_str("FICHIERS_PREFIXE_INTERNE", "/fichiers-internes/")
+MEDIA_URL = FICHIERS_PREFIXE_INTERNE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -161,8 +169,23 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "memory://")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "" if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL) or None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a pool process killed mid-task puts its task back in the queue
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# Document pipeline (classes_mobiles/documents.py). DOCUMENTS_DUREE_MAX bounds one generation (soft time
+# limit; hard limit 15 s later). The broker redelivers an unacknowledged job (its whole worker lost) after the
+# visibility timeout, which must exceed the longest job; a job without progress for DOCUMENTS_DELAI_SANS_PROGRES
+# is shown as failed, may be asked again, and is queued again by the sweep (Celery beat, every minute).
+DOCUMENTS_DUREE_MAX = env_int("DOCUMENTS_DUREE_MAX", 120)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", DOCUMENTS_DUREE_MAX + 60)}
+DOCUMENTS_DELAI_SANS_PROGRES = env_int(
+    "DOCUMENTS_DELAI_SANS_PROGRES", CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60
+)
+DOCUMENTS_TENTATIVES_MAX = env_int("DOCUMENTS_TENTATIVES_MAX", 5)
+CELERY_BEAT_SCHEDULE = {
+    "documents-bloques": {"task": "classes_mobiles.tasks_documents.relancer_documents_bloques", "schedule": 60.0},
+}
 
 # The office: department served and its name (shown in the header).
 OFFICE_NOM = env_str("OFFICE_NOM", "Classes mobiles numériques")

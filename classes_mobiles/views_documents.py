@@ -1,13 +1,14 @@
 """Status, progress (JSON for the polling script) and download of generated documents; request a new version."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from classes_mobiles import documents as service
+from classes_mobiles.fichiers import servir_fichier
 from classes_mobiles.models import Document
 
 
@@ -35,11 +36,12 @@ def etat_json(request, uuid):
     document = _document_visible(request, uuid)
     return JsonResponse(
         {
-            "etat": document.etat,
-            "libelle": document.get_etat_display(),
+            "etat": document.etat_affiche,  # a stuck job reads « echec »
+            "libelle": document.etat_affiche.label,
             "progression": document.progression,
             "en_cours": document.en_cours,
             "termine": document.termine,
+            "erreur": document.message_erreur if document.echoue else "",
             "url_telechargement": reverse("documents:telecharger", args=[document.uuid]) if document.termine else None,
             "html": render_to_string(
                 "documents/includes/etat_document_contenu.html", {"document": document}, request=request
@@ -54,12 +56,8 @@ def telecharger(request, uuid):
     source = document.version_affichee
     if not document.termine or not source.fichier:
         raise Http404("Ce document n'est pas encore disponible.")
-    try:
-        fichier = source.fichier.open("rb")
-    except FileNotFoundError:
-        raise Http404("Le fichier de ce document est introuvable.") from None
-    nom = source.fichier.name.rsplit("/", 1)[-1]
-    return FileResponse(fichier, as_attachment=True, filename=nom, content_type="application/pdf")
+    nom = source.nom_fichier or f"{document.get_type_document_display()}-v{source.version}"
+    return servir_fichier(request, source.fichier, nom, "application/pdf")
 
 
 @login_required

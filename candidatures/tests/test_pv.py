@@ -105,7 +105,8 @@ def test_le_proces_verbal_contient_les_candidatures_de_la_session(django_capture
 
     assert document.etat == EtatDocument.TERMINE
     assert document.cle == f"pv_commission:{session.uuid}"
-    assert document.fichier.name == "documents/pv_commission/pv-commission-2026-01-15-v1.pdf"
+    assert re.fullmatch(r"documents/pv_commission/[0-9a-f]{32}\.pdf", document.fichier.name)
+    assert document.nom_fichier == "pv-commission-2026-01-15-v1.pdf"
     texte = texte_pdf(document)
     verifier_contenu(texte, document)
     assert "Procès-verbal de la commission de sélection" in texte

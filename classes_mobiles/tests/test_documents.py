@@ -79,7 +79,8 @@ def test_demande_cree_une_version_en_attente_generee_apres_commit(contenu, djang
     document.refresh_from_db()
     assert document.etat == EtatDocument.TERMINE
     assert document.progression == 100
-    assert document.fichier.name.startswith(f"documents/{TYPE}/essai-v1")
+    assert re.fullmatch(rf"documents/{TYPE}/[0-9a-f]{{32}}\.pdf", document.fichier.name)  # unguessable
+    assert document.nom_fichier == "essai-v1.pdf"
     assert re.fullmatch(r"[0-9a-f]{64}", document.empreinte)
     with document.fichier.open("rb") as f:
         octets = f.read()
