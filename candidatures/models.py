@@ -9,6 +9,7 @@ from django.urls import reverse
 from classes_mobiles.enums import ROLES_DEPARTEMENT, Role
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
+from classes_mobiles.perms import est_admin
 
 from .enums import Avis, Decision, Etat, Materiel, Proposition
 
@@ -42,7 +43,7 @@ class CandidatureQuerySet(models.QuerySet):
         niveau, ident = _perimetre(user)
         if niveau is None:
             return self.none()
-        if user.role == Role.DSI and not user.is_superuser:
+        if user.role == Role.DSI and not est_admin(user):
             # The lender's technical service needs the accepted candidatures only (to prepare the loans).
             return self.filter(etat=Etat.ACCEPTEE)
         deposees = self.exclude(etat=Etat.BROUILLON)
@@ -57,7 +58,7 @@ class CandidatureQuerySet(models.QuerySet):
 
 class SessionQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        if user and user.is_authenticated and (user.is_superuser or user.role in ROLES_DEPARTEMENT):
+        if user and user.is_authenticated and (est_admin(user) or user.role in ROLES_DEPARTEMENT):
             return self
         return self.none()
 
