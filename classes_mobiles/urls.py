@@ -62,3 +62,9 @@ urlpatterns = [
     path("documents/", include("classes_mobiles.urls_documents")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in French, in the DSFR layout (CSRF failures: CSRF_FAILURE_VIEW in the settings).
+handler400 = "classes_mobiles.views_erreurs.mauvaise_requete"
+handler403 = "classes_mobiles.views_erreurs.acces_refuse"
+handler404 = "classes_mobiles.views_erreurs.page_introuvable"
+handler500 = "classes_mobiles.views_erreurs.erreur_serveur"
