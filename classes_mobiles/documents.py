@@ -219,7 +219,9 @@ def reserver(document_id):
         return document
     if document.etat == EtatDocument.EN_COURS and not document.bloque:
         reste = (document.date_modification - limite_sans_progres(maintenant)).total_seconds()
-        raise DocumentOccupe(attente=max(1, min(int(reste) + 1, settings.DOCUMENTS_DUREE_MAX)))
+        # Below the visibility timeout: Redis would deliver a job held longer for its countdown a second time.
+        plafond = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 2
+        raise DocumentOccupe(attente=max(1, min(int(reste) + 1, plafond)))
     if document.etat in (EtatDocument.EN_ATTENTE, EtatDocument.EN_COURS):
         # Free but out of attempts: a document that kills its worker every time is given up.
         Document.objects.filter(pk=document_id, etat=document.etat).update(
