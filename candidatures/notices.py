@@ -17,8 +17,8 @@ from classes_mobiles.enums import ROLES_ECOLE, TypeDocument
 
 from .enums import Decision, Etat
 from .models import ENGAGEMENTS, Candidature, TransitionCandidature
+from .workflow import ETATS_MODIFIABLES
 
-ETATS_MODIFIABLES = (Etat.BROUILLON, Etat.A_COMPLETER)
 DECISIONS_DEFAVORABLES = (Decision.REFUSEE, Decision.LISTE_ATTENTE)
 LIBELLE_PROPOSITION_MASQUEE = "Examen par la commission : proposition transmise au DASEN"
 

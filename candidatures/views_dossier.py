@@ -14,7 +14,6 @@ from . import workflow
 from .enums import Etat
 from .forms import CommentaireForm
 from .models import Candidature, PieceJointe
-from .notices import ETATS_MODIFIABLES
 from .views import ROLES_DEPOSANTS
 
 
@@ -69,11 +68,13 @@ def supprimer_piece_jointe(request, uuid):
     )
     candidature = piece.candidature
     retour = redirect("candidatures:modifier", uuid=candidature.uuid)
-    if candidature.etat not in ETATS_MODIFIABLES:
+    if candidature.etat not in workflow.ETATS_MODIFIABLES:
         messages.error(request, "Les pièces jointes d'une candidature déposée ne peuvent plus être supprimées.")
         return redirect(candidature)
     if request.method == "POST":
-        modifiable = Candidature.objects.select_for_update().filter(pk=candidature.pk, etat__in=ETATS_MODIFIABLES)
+        modifiable = Candidature.objects.select_for_update().filter(
+            pk=candidature.pk, etat__in=workflow.ETATS_MODIFIABLES
+        )
         if not modifiable.exists():
             messages.error(request, "Les pièces jointes d'une candidature déposée ne peuvent plus être supprimées.")
             return redirect(candidature)
