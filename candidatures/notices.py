@@ -154,6 +154,20 @@ def peut_demander_notification(user, cle):
     )
 
 
+# The means and time limits of appeal an unfavourable administrative decision states (one text for the page,
+# the PDF notice and the e-mail).
+VOIES_RECOURS = (
+    "Cette décision peut faire l'objet, dans un délai de deux mois à compter de sa notification, d'un recours "
+    "gracieux auprès du directeur académique des services de l'éducation nationale (DASEN) ou d'un recours "
+    "hiérarchique auprès du recteur de l'académie.",
+    "Elle peut également faire l'objet d'un recours contentieux devant le tribunal administratif territorialement "
+    "compétent dans un délai de deux mois à compter de sa notification ou, en cas de recours gracieux ou "
+    "hiérarchique, à compter de la réponse de l'administration (son silence pendant deux mois vaut rejet). Le "
+    "tribunal administratif peut être saisi par l'application « Télérecours citoyens » accessible sur le site "
+    "www.telerecours.fr.",
+)
+
+
 @dataclass(frozen=True)
 class Notification:
     """A decision as notified: the decision, its date and author, its motivation, whether appeal is stated."""
@@ -168,6 +182,10 @@ class Notification:
     @property
     def defavorable(self):
         return self.decision in DECISIONS_DEFAVORABLES
+
+    @property
+    def voies_recours(self):
+        return VOIES_RECOURS if self.defavorable else ()
 
 
 def notification(candidature, journal):

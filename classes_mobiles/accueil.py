@@ -111,6 +111,14 @@ def a_traiter(user):
         **{cle: Count("pk", filter=filtre) for cle, _, _, _, filtre in taches}
     )
     return [
-        {"cle": cle, "libelle": libelle, "nombre": comptes[cle], "url": reverse(nom_url), "description": description}
+        {
+            "cle": cle,
+            "libelle": libelle,
+            "nombre": comptes[cle],
+            "titre": f"{libelle} : {comptes[cle]} candidature{'s' if comptes[cle] > 1 else ''}",
+            "ident": f"tache-{cle}",
+            "url": reverse(nom_url),
+            "description": description,
+        }
         for cle, libelle, nom_url, description, _ in taches
     ]
