@@ -33,8 +33,11 @@ def generer_document(self, document_id):
     except documents.DocumentOccupe as occupe:
         if self.request.is_eager:
             return None
-        # Held by another job: look again when it could be stuck (a live job will have finished by then).
-        raise self.retry(countdown=occupe.attente, max_retries=None) from None
+        # Held by another job: look again when it could be stuck (a live job will have finished by then). A new
+        # message on the same queue, not a retry: waiting is not a failed attempt.
+        file = (self.request.delivery_info or {}).get("routing_key")
+        self.apply_async((document_id,), countdown=occupe.attente, **({"queue": file} if file else {}))
+        return None
     except (Document.DoesNotExist, documents.GenerateurInconnu):
         raise
     except Exception as exc:
