@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from classes_mobiles.enums import ROLES_DEPARTEMENT, Role
+from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
 
@@ -55,9 +55,15 @@ class CandidatureQuerySet(models.QuerySet):
         return self.filter(enseignant=user)
 
 
+# Who takes part in the commission's work: its sessions, their agenda and minutes (which name refused projects,
+# teachers and IEN opinions). Not the DSI: it sees accepted candidatures only, to prepare the loans.
+ROLES_SESSIONS = frozenset({Role.COMMISSION, Role.CPD, Role.DASEN, Role.ADMIN})
+
+
 class SessionQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        if user and user.is_authenticated and (user.is_superuser or user.role in ROLES_DEPARTEMENT):
+        niveau, _ = _perimetre(user)
+        if niveau == "departement" and (user.is_superuser or user.role in ROLES_SESSIONS):
             return self
         return self.none()
 
