@@ -48,19 +48,20 @@ def test_attend_le_verrou_puis_installe(tmp_path):
     verrou = tmp_path / "lock-frontend"
     with open(verrou, "w") as detenu:
         fcntl.lockf(detenu, fcntl.LOCK_EX)
-        processus, journal = _lancer(tmp_path, verrou)
-        time.sleep(2.5)
+        processus, journal = _lancer(tmp_path, verrou, APT_LOCK_TIMEOUT="120")
+        assert "Installation des paquets système manquants" in processus.stdout.readline()
+        assert "attente" in processus.stdout.readline()
+        time.sleep(1.5)
         # Still waiting: nothing installed, no failure.
         assert processus.poll() is None
         assert not journal.exists()
         fcntl.lockf(detenu, fcntl.LOCK_UN)
-    sortie, _ = processus.communicate(timeout=30)
+    sortie, _ = processus.communicate(timeout=60)
     assert processus.returncode == 0, sortie
-    assert "attente" in sortie
     appels = journal.read_text().splitlines()
     assert len(appels) == 2
     # apt itself waits for the lock too (race between the check and the call).
-    assert all("DPkg::Lock::Timeout=600" in appel for appel in appels)
+    assert all("DPkg::Lock::Timeout=120" in appel for appel in appels)
     assert "install -y --no-install-recommends paquet-absent" in appels[1]
 
 

@@ -49,7 +49,8 @@ def test_le_readme_documente_chaque_variable_lue_par_les_reglages():
 
 
 def test_check_deploy_ne_signale_rien_avec_les_variables_documentees(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TEMPLATE_STRICT"}}
+    # Only the documented variables: nothing from the test process (DEBUG, DJANGO_ALLOW_ASYNC_UNSAFE…).
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update(variables_de_production())
     # The documented values, on this machine's services: a database that exists here, a throwaway media folder.
     env.update(
@@ -74,10 +75,14 @@ def test_check_deploy_ne_signale_rien_avec_les_variables_documentees(tmp_path):
 
 
 def _gestionnaires(nom):
-    """Handlers a record of logger `nom` goes through (walking up while propagate is set), pytest's own aside."""
+    """Handlers that write a record of logger `nom` (walking up while propagate is set); pytest's own aside."""
     journal, trouves = logging.getLogger(nom), []
     while journal:
-        trouves += [h for h in journal.handlers if not type(h).__module__.startswith("_pytest")]
+        trouves += [
+            h
+            for h in journal.handlers
+            if not type(h).__module__.startswith("_pytest") and not isinstance(h, logging.NullHandler)
+        ]
         if not journal.propagate:
             break
         journal = journal.parent
