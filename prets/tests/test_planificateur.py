@@ -335,3 +335,14 @@ def test_mode_prets_retenus_et_kilometres_minimaux(tmp_path):
     assert kilometres_minimaux(inst, lexico.affectation) == pytest.approx(lexico.kilometres, abs=1e-6)
     code, ligne = valider(EXEMPLES[0], rapide.affectation, tmp_path)
     assert code == 0, ligne
+
+
+def test_exclusion_d_un_appariement():
+    """A pairing excluded by the commission is never proposed, and the reason says so."""
+    inst, resultat = resoudre_exemple(EXEMPLES[0])
+    cid, place = next(iter(resultat.affectation.items()))
+    autre = planifier(inst, exclusions=[(cid, place["period"])])
+    assert autre.affectation.get(cid, {}).get("period") != place["period"]
+    toutes = planifier(inst, exclusions=[(cid, None)])
+    assert cid not in toutes.affectation
+    assert toutes.non_placees[cid]["code"] == "exclue"
