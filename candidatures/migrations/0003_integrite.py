@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidatures', '0002_initial'),
-        ('classes_mobiles', '0003_integrite'),
+        ('classes_mobiles', '0004_une_campagne_active'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

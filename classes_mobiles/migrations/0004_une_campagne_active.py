@@ -14,7 +14,7 @@ def une_seule_active(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classes_mobiles', '0002_documents'),
+        ('classes_mobiles', '0003_types_documents_candidature'),
     ]
 
     operations = [
