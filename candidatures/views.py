@@ -36,7 +36,7 @@ from .forms import (
     PropositionLigneForm,
     SessionForm,
 )
-from .models import Candidature, PieceJointe, SessionCommission, VoeuPeriode
+from .models import Candidature, PieceJointe, SessionCommission
 from .reperage import classer_ecoles
 
 # Who may open which page comes from the workflow table (administrators always pass, see perms.est_admin).
@@ -149,11 +149,7 @@ def _enregistrer(form, user):
         # Only the form's own fields: the state, the decision fields… are the workflow's, never written here.
         candidature = form.save(commit=False)
         candidature.save(update_fields=[*form._meta.fields, "date_modification"])
-    VoeuPeriode.objects.filter(candidature=candidature).delete()
-    VoeuPeriode.objects.bulk_create(
-        VoeuPeriode(candidature=candidature, periode=periode, rang=rang)
-        for rang, periode in enumerate(form.voeux_choisis(), start=1)
-    )
+    workflow.enregistrer_voeux(candidature, form.voeux_choisis())
     fichier = form.cleaned_data.get("piece_jointe")
     if fichier:
         PieceJointe.objects.create(
@@ -339,14 +335,18 @@ class _CandidatureExportee:
         self.valeurs = valeurs
         (self.etat, self.ecole_id, self.enseignant_id, self.campagne_id, annee,
          self.stockage_securise, self.autre_dispositif) = valeurs[11], *valeurs[16:]  # fmt: skip
-        self.campagne = campagnes.setdefault(self.campagne_id, SimpleNamespace(annee_scolaire=annee))
+        self.campagne = campagnes.get(self.campagne_id)
+        if self.campagne is None:
+            self.campagne = campagnes[self.campagne_id] = SimpleNamespace(annee_scolaire=annee)
 
 
 def lignes_export(qs):
     """The export rows of ``qs``: one query for the rows and two for the eligibility flags, whatever their number.
     The queries run now, inside the view's transaction; the rows are formatted as the response streams them."""
     campagnes = {}
-    candidatures = calculer_drapeaux(_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT))
+    candidatures = calculer_drapeaux(
+        (_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT)), parmi=qs
+    )
     return map(_ligne_export, candidatures)
 
 
