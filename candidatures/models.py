@@ -167,6 +167,11 @@ class Candidature(models.Model):
         return reverse("candidatures:detail", args=[self.uuid])
 
     @property
+    def numero(self):
+        """The file number printed on receipts and notices, e.g. « 2025-0042 » (campaign year, then the id)."""
+        return f"{self.campagne.annee_scolaire[:4]}-{self.pk:04d}" if self.pk else ""
+
+    @property
     def niveaux_libelle(self):
         return ", ".join(self.niveaux)
 
