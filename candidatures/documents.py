@@ -5,7 +5,7 @@ import uuid
 from django.db.models import F
 
 from classes_mobiles.documents import cle_document, demander_document, enregistrer_generateur, identifiant_de
-from classes_mobiles.enums import TypeDocument
+from classes_mobiles.enums import Role, TypeDocument
 
 from .eligibilite import calculer_drapeaux, repartition_geographique
 from .models import SessionCommission
@@ -26,12 +26,21 @@ def _session(cle):
     return SessionCommission.objects.select_related("campagne").get(uuid=_uuid_session(cle))
 
 
+# Who may (re)generate the minutes: those who may ask for them on the session page.
+ROLES_DEMANDE_PV = frozenset({Role.COMMISSION, Role.CPD, Role.ADMIN})
+
+
 def peut_voir_pv(user, cle):
+    """The minutes follow their session: whoever sees the session sees its minutes (``visibles_par``)."""
     identifiant = _uuid_session(cle)
     return identifiant is not None and SessionCommission.objects.visibles_par(user).filter(uuid=identifiant).exists()
 
 
-@enregistrer_generateur(TypeDocument.PV_COMMISSION, peut_voir=peut_voir_pv)
+def peut_demander_pv(user, cle):
+    return (user.is_superuser or user.role in ROLES_DEMANDE_PV) and peut_voir_pv(user, cle)
+
+
+@enregistrer_generateur(TypeDocument.PV_COMMISSION, peut_voir=peut_voir_pv, peut_demander=peut_demander_pv)
 def pv_commission(cle):
     session = _session(cle)
     candidatures = session.candidatures.select_related(

@@ -206,6 +206,17 @@ class DecisionForm(forms.Form):
     )  # fmt: skip
 
 
+class DecisionLigneForm(forms.Form):
+    """One proposal on the DASEN's page: the decision (starting from the proposal) and its own motivation."""
+
+    decision = forms.ChoiceField(
+        label="Décision", choices=Decision.choices, error_messages={"required": "Choisissez une décision."}
+    )
+    motivation = forms.CharField(
+        label="Motivation", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+
+
 class SessionForm(forms.ModelForm):
     class Meta:
         model = SessionCommission

@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from classes_mobiles.enums import ROLES_DEPARTEMENT, Role
+from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
+from classes_mobiles.perms import est_admin
 
 from .enums import Avis, Decision, Etat, Materiel, Proposition
 
@@ -42,7 +43,7 @@ class CandidatureQuerySet(models.QuerySet):
         niveau, ident = _perimetre(user)
         if niveau is None:
             return self.none()
-        if user.role == Role.DSI and not user.is_superuser:
+        if user.role == Role.DSI and not est_admin(user):
             # The lender's technical service needs the accepted candidatures only (to prepare the loans).
             return self.filter(etat=Etat.ACCEPTEE)
         deposees = self.exclude(etat=Etat.BROUILLON)
@@ -55,9 +56,15 @@ class CandidatureQuerySet(models.QuerySet):
         return self.filter(enseignant=user)
 
 
+# Who takes part in the commission's work: its sessions, their agenda and minutes (which name refused projects,
+# teachers and IEN opinions). Not the DSI: it sees accepted candidatures only, to prepare the loans.
+ROLES_SESSIONS = frozenset({Role.COMMISSION, Role.CPD, Role.DASEN, Role.ADMIN})
+
+
 class SessionQuerySet(models.QuerySet):
     def visibles_par(self, user):
-        if user and user.is_authenticated and (user.is_superuser or user.role in ROLES_DEPARTEMENT):
+        niveau, _ = _perimetre(user)
+        if niveau == "departement" and (est_admin(user) or user.role in ROLES_SESSIONS):
             return self
         return self.none()
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("commission/<uuid:uuid>/", views.session_detail, name="session_detail"),
     path("commission/<uuid:uuid>/inscrire/", views.session_inscrire, name="session_inscrire"),
     path("commission/<uuid:uuid>/proposer/", views.session_proposer, name="session_proposer"),
+    path("commission/<uuid:uuid>/clore/", views.session_clore, name="session_clore"),
     path("commission/<uuid:uuid>/proces-verbal/", views.session_pv, name="session_pv"),
     path("commission/<uuid:uuid>/decisions/", views.decisions, name="decisions"),
     path("commission/<uuid:uuid>/decisions/decider/", views.decider_plusieurs, name="decider_plusieurs"),

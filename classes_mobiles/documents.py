@@ -95,11 +95,25 @@ def identifiant_de(cle):
     return cle.split(":", 1)[1]
 
 
+def _connecte(user):
+    return bool(user and user.is_authenticated and user.is_active)
+
+
 def peut_voir(user, document):
-    if not user or not user.is_authenticated:
-        return False
+    """Whether the user may see this document (status, download): its type's ``peut_voir`` on its key."""
     generateur = GENERATEURS.get(document.type_document)
-    return bool(generateur and generateur.peut_voir(user, document.cle))
+    return _connecte(user) and bool(generateur and generateur.peut_voir(user, document.cle))
+
+
+def peut_demander(user, type_document, cle):
+    """Whether the user may ask for a (new) version of the document ``cle`` of this type."""
+    generateur = GENERATEURS.get(str(type_document))
+    return (
+        _connecte(user)
+        and generateur is not None
+        and cle.startswith(f"{generateur.type_document}:")
+        and bool(generateur.peut_demander(user, cle))
+    )
 
 
 def versions(cle):
@@ -268,9 +282,15 @@ def _fetcher_local():
     return FetcherLocal(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
+# Tagged for assistive technologies (structure tree, marked content, title shown, language): PDF/UA-1. The title
+# is the template's <title>, the language the <html lang> of pdf/base.html.
+VARIANTE_PDF = "pdf/ua-1"
+
+
 def ecrire_pdf(html):
     """HTML → PDF bytes with WeasyPrint, relative URLs resolved against the static folder, no network."""
     import weasyprint
 
     base_url = (Path(settings.BASE_DIR) / "static").as_uri() + "/"
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher_local()).write_pdf()
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_fetcher_local())
+    return document.write_pdf(pdf_variant=VARIANTE_PDF, pdf_tags=True)

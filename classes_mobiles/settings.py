@@ -43,6 +43,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "classes_mobiles.views_erreurs.echec_csrf"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

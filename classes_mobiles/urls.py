@@ -68,3 +68,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Error pages in French, in the DSFR layout (CSRF failures: CSRF_FAILURE_VIEW in the settings).
+handler400 = "classes_mobiles.views_erreurs.mauvaise_requete"
+handler403 = "classes_mobiles.views_erreurs.acces_refuse"
+handler404 = "classes_mobiles.views_erreurs.page_introuvable"
+handler500 = "classes_mobiles.views_erreurs.erreur_serveur"

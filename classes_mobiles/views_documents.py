@@ -68,8 +68,7 @@ def demander(request):
     """Request a new version of a document (POST ``type_document`` and ``cle``), then show its progress."""
     type_document = request.POST.get("type_document", "")
     cle = request.POST.get("cle", "")
-    generateur = service.GENERATEURS.get(type_document)
-    if generateur is None or not cle.startswith(f"{type_document}:") or not generateur.peut_demander(request.user, cle):
+    if not service.peut_demander(request.user, type_document, cle):
         raise Http404("Document introuvable.")
     document = service.demander_document(type_document, cle, request.user)
     return redirect(document)

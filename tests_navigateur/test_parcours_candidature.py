@@ -203,9 +203,11 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     page.get_by_label(f"Rang de « {TITRE} »").fill("1")
     page.get_by_label(f"Proposition pour « {TITRE} »").select_option(label="Retenue")
     page.get_by_label(f"Période proposée pour « {TITRE} »").select_option(label=str(periode_2))
-    p.cliquer(
-        "button", "Enregistrer le classement et transmettre les propositions", url_session, "propositions transmises"
-    )
+    p.cliquer("button", "Enregistrer le classement", url_session, "classement enregistré")
+    p.message("Classement enregistré ; rien n'est encore transmis au DASEN")
+    expect(page.get_by_label(f"Rang de « {TITRE} »")).to_have_value("1")
+    expect(page.get_by_label(f"Proposition pour « {TITRE} »")).to_have_value("retenue")
+    p.cliquer("button", "Transmettre les propositions au DASEN", url_session, "propositions transmises")
     p.message("1 proposition(s) transmise(s) au DASEN.")
     p.deconnexion("commission")
 
@@ -213,13 +215,11 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     p.connexion(acteurs["dasen"], "DASEN")
     p.menu("Commission", "**/candidatures/commission/", "DASEN")
     p.cliquer("link", "propositions et décisions", f"{url_session}decisions/", "propositions (DASEN)")
-    propositions = page.get_by_role("group", name="Propositions en attente de décision")
-    cocher(propositions.get_by_label(re.compile(TITRE)))
-    expect(
-        page.get_by_role("group", name="Décision pour les propositions cochées").get_by_label("Acceptée")
-    ).to_be_checked()
-    page.get_by_label("Motivation").fill(MOTIVATION_DASEN)
-    p.cliquer("button", "Enregistrer la décision", f"{url_session}decisions/", "décision enregistrée")
+    # The decision starts from the proposal (retenue → acceptée); the motivation is the candidature's own.
+    expect(page.get_by_label(f"Décider « {TITRE} »")).to_be_checked()
+    expect(page.get_by_label(f"Décision pour « {TITRE} »")).to_have_value("acceptee")
+    page.get_by_label(f"Motivation pour « {TITRE} »").fill(MOTIVATION_DASEN)
+    p.cliquer("button", "Enregistrer les décisions cochées", f"{url_session}decisions/", "décision enregistrée")
     p.message("1 décision(s) enregistrée(s)")
     expect(page.get_by_text("Aucune proposition en attente de décision.")).to_be_visible()
     p.deconnexion("DASEN")

@@ -173,10 +173,26 @@ def dsfr_aria_ids(erreurs):
 
 @register.filter
 def dsfr_erreurs_formulaire(form):
-    """Non-field errors plus the errors of hidden fields (which have no place of their own)."""
-    erreurs = list(form.non_field_errors())
+    """The form's error summary: one entry per error, ``{"texte", "ancre"}``.
+
+    Non-field errors and the errors of hidden fields (which have no place of their own) come first,
+    without an anchor; then each visible field's errors, prefixed by its label, with the id of the
+    control that a link to it must reach (the first option of a group of radios or checkboxes).
+    """
+    erreurs = [{"texte": texte, "ancre": ""} for texte in form.non_field_errors()]
     for champ in form.hidden_fields():
-        erreurs += [f"(Champ caché {champ.name}) {texte}" for texte in champ.errors]
+        erreurs += [{"texte": f"(Champ caché {champ.name}) {texte}", "ancre": ""} for texte in champ.errors]
+    for champ in form.visible_fields():
+        if not champ.errors:
+            continue
+        nature = _nature(champ)
+        if nature in ("radios", "checkboxes"):
+            sous_widgets = champ.subwidgets
+            ancre = sous_widgets[0].id_for_label if sous_widgets else champ.auto_id
+        else:
+            ancre = champ.field.widget.attrs.get("id") or champ.id_for_label or champ.auto_id
+        libelle = champ.label or champ.name
+        erreurs += [{"texte": f"{libelle} : {texte}", "ancre": ancre or ""} for texte in champ.errors]
     return erreurs
 
 

@@ -202,14 +202,39 @@ def test_cases_multiples_en_fieldset():
     assert [attr(unique(groupe, "input"), "type") for groupe in groupes] == ["checkbox", "checkbox"]
 
 
-def test_erreurs_non_liees_a_un_champ_en_alerte():
+def test_resume_des_erreurs_en_tete_avec_liens_vers_les_champs():
     page = rendre("{{ form|crispy }}", form=formulaire_invalide())
 
     alerte = unique(page, "div", class_="fr-alert")
-    assert "fr-alert--error" in classes(alerte)
+    assert {"fr-alert--error", "cm-resume-erreurs"} <= classes(alerte)
     assert attr(alerte, "role") == "alert"
-    assert texte(alerte) == "Ce domaine n'est pas accepté."
+    # Focusable by script (static/js/formulaires.js), not in the tab order.
+    assert attr(alerte, "tabindex") == "-1"
     assert [enfant for enfant in page.children if isinstance(enfant, Element)][0] == alerte
+    assert texte(unique(alerte, "p", class_="fr-alert__title")) == "Le formulaire contient 3 erreurs"
+    entrees = elements(unique(alerte, "ul"), "li")
+    assert texte(entrees[0]) == "Ce domaine n'est pas accepté."
+    assert not elements(entrees[0], "a")
+    liens = [(attr(lien, "href"), texte(lien)) for lien in elements(alerte, "a")]
+    assert liens == [
+        ("#id_nom", "Nom de l'école : Ce champ est obligatoire."),
+        ("#id_creneau_0", "Créneau : Ce champ est obligatoire."),
+    ]
+    # Each anchor reaches a control of the page.
+    for ancre, _ in liens:
+        assert elements(page, "input", id=ancre[1:])
+
+
+def test_resume_d_une_seule_erreur_de_champ():
+    formulaire = FormulaireEssai(data={"nom": "École", "courriel": "pas-un-courriel", "creneau": "matin"})
+    assert not formulaire.is_valid()
+    page = rendre("{{ form|crispy }}", form=formulaire)
+
+    alerte = unique(page, "div", class_="fr-alert")
+    assert "fr-alert--sm" in classes(alerte)
+    lien = unique(alerte, "a")
+    assert attr(lien, "href") == "#id_courriel"
+    assert texte(lien).startswith("Courriel : ")
 
 
 def test_layout_avec_fieldset_grille_et_boutons():
@@ -281,4 +306,5 @@ def test_page_de_connexion_utilise_le_pack(client):
     form = unique(page, "form", action=reverse("connexion"))
     assert unique(form, "div", id="div_id_username", class_="fr-input-group")
     assert unique(form, "input", id="id_password", class_="fr-input")
-    assert unique(form, "div", class_="fr-alert--error", role="alert")
+    assert unique(form, "div", class_="fr-alert--error", role="alert", tabindex="-1")
+    assert "/static/js/formulaires.js" in reponse.content.decode()
