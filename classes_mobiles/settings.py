@@ -4,8 +4,8 @@ Defaults make `make run` work with nothing configured: SQLite (WAL), Celery task
 eagerly, e-mails printed on the console. Production values come from the environment.
 """
 
+import datetime
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dsfr",
     "crispy_forms",
     "post_office",
+    "axes",
     "classes_mobiles",
     "candidatures",
     "prets",
@@ -69,8 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "classes_mobiles.middleware_prive.SessionGlissanteMiddleware",
+    "classes_mobiles.middleware_prive.PasDeCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "classes_mobiles.urls"
@@ -137,9 +142,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Throttling of login attempts (per e-mail and per IP address).
-LOGIN_MAX_TENTATIVES = env_int("LOGIN_MAX_TENTATIVES", 5)
-LOGIN_BLOCAGE_SECONDES = env_int("LOGIN_BLOCAGE_SECONDES", 15 * 60)
+# Login protection: django-axes counts failed logins per (account, address) pair, on the login page and on
+# /admin/login/ alike. One address does not lock every account (behind a proxy that would be the whole site),
+# and a successful login clears the count of that pair only.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_MAX_TENTATIVES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=env_int("LOGIN_BLOCAGE_SECONDES", 15 * 60))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (our accounts log in with their e-mail)
+AXES_USERNAME_CALLABLE = "classes_mobiles.comptes.identifiant_tentative"
+AXES_CLIENT_IP_CALLABLE = "classes_mobiles.comptes.adresse_client"
+AXES_LOCKOUT_CALLABLE = "classes_mobiles.comptes.reponse_blocage"  # the French page, status 429
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only: successful logins and their addresses are not kept
+# Number of reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+# 0 (default): the header is ignored and the address is the connection's (REMOTE_ADDR); a client could write
+# anything in it. N: the address is the N-th from the right in X-Forwarded-For, the one our outermost proxy saw.
+PROXY_DE_CONFIANCE = env_int("PROXY_DE_CONFIANCE", 0)
+# The password-reset form: at most this many requests per address and per account in the window.
+REINITIALISATION_MAX_PAR_ADRESSE = env_int("REINITIALISATION_MAX_PAR_ADRESSE", 10)
+REINITIALISATION_MAX_PAR_COMPTE = env_int("REINITIALISATION_MAX_PAR_COMPTE", 3)
+REINITIALISATION_FENETRE_SECONDES = env_int("REINITIALISATION_FENETRE_SECONDES", 60 * 60)
+
+# Sessions end after a working day without activity (10 hours: 8 h to 18 h; the expiry slides with each
+# request, see classes_mobiles/middleware_prive.py), or when the browser closes if the user ticked
+# "Ordinateur partagé" at login.
+SESSION_COOKIE_AGE = env_int("SESSION_DUREE_INACTIVITE", 10 * 60 * 60)
+SESSION_RAFRAICHISSEMENT = 5 * 60
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
@@ -177,7 +206,7 @@ POST_OFFICE = {
     "DEFAULT_PRIORITY": "medium",  # queued, never sent inside the request
     "CELERY_ENABLED": False,  # our own trigger (robust on-commit hook, beat job): see courriels.py
     "MAX_RETRIES": env_int("COURRIELS_MAX_ESSAIS", 8),
-    "RETRY_INTERVAL": timedelta(minutes=env_int("COURRIELS_INTERVALLE_MINUTES", 5)),
+    "RETRY_INTERVAL": datetime.timedelta(minutes=env_int("COURRIELS_INTERVALLE_MINUTES", 5)),
     "LOG_LEVEL": 2,  # keep a log line per attempt, visible in the admin
     "BATCH_SIZE": 100,
     "THREADS_PER_PROCESS": 1,

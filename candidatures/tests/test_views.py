@@ -620,7 +620,8 @@ def export(monde):
 
 
 def lignes_csv(reponse):
-    texte = reponse.content.decode("utf-8")
+    # The CSV export is streamed.
+    texte = b"".join(reponse.streaming_content).decode("utf-8")
     assert texte.startswith("\ufeff")
     return list(csv.reader(io.StringIO(texte[1:]), delimiter=";"))
 
