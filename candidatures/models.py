@@ -1,6 +1,8 @@
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -70,6 +72,12 @@ class SessionQuerySet(models.QuerySet):
         return self.none()
 
 
+def bornes_campagne(campagne):
+    """The dates a campaign spans: from the opening of its filing to the end of its school year (31 August)."""
+    fin_annee = int(campagne.annee_scolaire[-4:])
+    return campagne.date_ouverture_depot, datetime.date(fin_annee, 8, 31)
+
+
 class SessionCommission(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="sessions")
@@ -91,6 +99,18 @@ class SessionCommission(models.Model):
 
     def get_absolute_url(self):
         return reverse("candidatures:session_detail", args=[self.uuid])
+
+    def clean(self):
+        super().clean()
+        if self.date and self.campagne_id:
+            debut, fin = bornes_campagne(self.campagne)
+            if not debut <= self.date <= fin:
+                raise ValidationError(
+                    {
+                        "date": f"La session doit se tenir pendant la campagne « {self.campagne.nom} » : "
+                        f"entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}."
+                    }
+                )
 
 
 class Candidature(models.Model):

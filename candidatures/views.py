@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from classes_mobiles.courriels import envoyer
@@ -18,7 +19,7 @@ from classes_mobiles.exports import reponse_export
 from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import a_un_role, role_requis
 
-from . import workflow
+from . import notices, workflow
 from .documents import cle_pv, demander_pv
 from .eligibilite import calculer_drapeaux, repartition_geographique
 from .enums import Avis, Decision, Etat, Proposition
@@ -107,7 +108,7 @@ def _formulaire(request, candidature):
                 with transaction.atomic():
                     candidature = _enregistrer(form, request.user)
                     if soumission:
-                        workflow.appliquer("soumettre", candidature, request.user)
+                        candidature = workflow.appliquer("soumettre", candidature, request.user)
             except workflow.TransitionImpossible as erreur:
                 # Everything was rolled back: a new candidature does not exist (its in-memory id is stale).
                 messages.error(request, erreur.message)
@@ -115,12 +116,27 @@ def _formulaire(request, candidature):
                     return redirect(candidature)
                 return redirect("candidatures:mes_candidatures")
             if soumission:
-                messages.success(request, "Candidature soumise : le directeur de l'école est prévenu.")
+                notices.demander_projet_depose(candidature, request.user)
+                messages.success(
+                    request,
+                    "Candidature soumise : le directeur de l'école est prévenu. "
+                    f"Dossier n° {candidature.numero} déposé le "
+                    f"{timezone.localtime(candidature.date_depot):%d/%m/%Y à %H:%M}.",
+                )
             else:
                 messages.success(request, "Brouillon enregistré.")
             return redirect(candidature)
         messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
-    return render(request, "candidatures/formulaire.html", {"form": form, "candidature": candidature})
+    return render(
+        request,
+        "candidatures/formulaire.html",
+        {
+            "form": form,
+            "candidature": candidature,
+            "demande": notices.demande_de_complements(candidature) if candidature.pk else None,
+            "pieces_jointes": candidature.pieces_jointes.all() if candidature.pk else [],
+        },
+    )
 
 
 def _enregistrer(form, user):
@@ -161,8 +177,21 @@ def detail(request, uuid):
     if a_un_role(request.user, ROLES_INSTRUCTION):
         calculer_drapeaux([candidature])
     possibles = {t.nom for t in workflow.transitions_possibles(request.user, candidature)}
+    journal = list(candidature.historique.all())
+    liste_depots = notices.depots(journal)
     contexte = {
         "candidature": candidature,
+        "historique": notices.historique_pour(request.user, candidature, journal),
+        "voir_proposition": notices.proposition_visible(request.user, candidature),
+        "demande": notices.demande_de_complements(candidature, journal),
+        "notification": notices.notification(candidature, journal),
+        "cle_notification": notices.cle_notification(candidature),
+        "notice_pdf": derniere_version(notices.cle_notification(candidature)) if candidature.decision else None,
+        "depot": liste_depots[-1] if liste_depots else None,
+        "recepisse": (
+            derniere_version(notices.cle_projet_depose(candidature, len(liste_depots))) if liste_depots else None
+        ),
+        "supprimable": candidature.enseignant_id == request.user.pk and candidature.etat == Etat.BROUILLON,
         "possibles": possibles,
         "modifiable": candidature.enseignant_id == request.user.pk and candidature.etat in ETATS_MODIFIABLES,
         "form_avis": AvisForm(),
@@ -212,6 +241,8 @@ def transition(request, uuid, nom):
     except workflow.TransitionImpossible as erreur:
         messages.error(request, erreur.message)
     else:
+        if nom == "soumettre":
+            notices.demander_projet_depose(candidature, request.user)
         messages.success(request, f"« {workflow.TRANSITIONS[nom].libelle} » : c'est fait.")
     return redirect(candidature)
 
@@ -347,8 +378,8 @@ def _ligne_export(c):
 
 @role_requis(*ROLES_SESSIONS)
 def sessions(request):
-    form = SessionForm(data=request.POST or None)
     campagne = Campagne.objects.courante()
+    form = SessionForm(data=request.POST or None, campagne=campagne)
     if request.method == "POST":
         if not workflow.peut_agir(request.user, "inscrire"):
             raise PermissionDenied

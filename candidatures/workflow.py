@@ -182,6 +182,8 @@ def _effets(nom, candidature, commentaire, donnees):
             )
         if not candidature.voeux.exists():
             raise TransitionImpossible("Indiquez au moins une période souhaitée avant de soumettre.")
+        if candidature.voeux.filter(periode__date_debut__lte=timezone.localdate()).exists():
+            raise TransitionImpossible("Une période souhaitée a déjà commencé : choisissez des périodes à venir.")
         if not candidature.campagne.depot_ouvert:
             raise TransitionImpossible("Le dépôt des candidatures de cette campagne est fermé.")
         candidature.date_depot = timezone.now()

@@ -705,7 +705,8 @@ def test_sessions_liste(client, monde, role):
 
 def test_creer_une_session(client, monde):
     client.force_login(monde.commission)
-    reponse = client.post(url("sessions"), {"date": "2026-03-12", "lieu": "Arras", "membres": [monde.ien.pk]})
+    date = datetime.date.today() + datetime.timedelta(days=20)
+    reponse = client.post(url("sessions"), {"date": date.isoformat(), "lieu": "Arras", "membres": [monde.ien.pk]})
     session = SessionCommission.objects.get(lieu="Arras")
     assert reponse.status_code == 302 and reponse.url == session.get_absolute_url()
     assert (session.campagne, list(session.membres.all())) == (monde.campagne, [monde.ien])
