@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, hashed names, cached for a year) straight from gunicorn, before the session work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,9 +122,13 @@ TEMPLATES = [
     },
 ]
 
+# Connections are reused across requests in production (a connection costs more than a small page's queries),
+# checked before reuse so that a database restart costs no error; DEBUG (runserver, tests) opens one per request.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=env_int("CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 600),
+        conn_health_checks=True,
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -182,8 +188,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production: `collectstatic` writes compressed (gzip, brotli when installed) copies with hashed names, served by
+# WhiteNoise with far-future caching. DEBUG (runserver, tests) serves the sources as they are, no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# DEBUG: WhiteNoise serves the sources through the finders and rereads them on change (no STATIC_ROOT needed).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -267,17 +286,29 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 SECURE_REFERRER_POLICY = "same-origin"
+# The monitor may probe the health URL over plain HTTP on the loopback, behind the HTTPS front server.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# Health URL (/sante/): how long it waits for the broker and for the workers' answer to a ping, in seconds.
+SANTE_DELAI = float(env_str("SANTE_DELAI", "1"))
 
+# One handler, on the root logger: every logger (django, celery, the apps) propagates to it and none has a handler
+# of its own, so each line is printed once (Django's default config gives "django" its own console handler too,
+# and the Celery worker adds one to the root unless told otherwise: see classes_mobiles/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "celery": {"level": env_str("CELERY_LOG_LEVEL", "WARNING")},
-        # Our handler, so post-office does not add its own (every line printed twice) nor log each mail sent.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "celery": {"handlers": [], "level": env_str("CELERY_LOG_LEVEL", "WARNING"), "propagate": True},
+        # One handler of ours, so post-office does not add its own (every line printed twice); no line per mail.
         "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "kombu": {"level": "WARNING" if not CELERY_TASK_ALWAYS_EAGER else "ERROR"},
     },

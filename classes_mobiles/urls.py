@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classes_mobiles import views
+from classes_mobiles import sante, views
 from classes_mobiles.comptes import ConnexionView, ReinitialisationView
 
 admin.site.site_header = "Classes mobiles — administration"
@@ -49,6 +49,7 @@ urlpatterns = [
     path("candidatures/", include("candidatures.urls")),
     path("documents/", include("classes_mobiles.urls_documents")),
     path("admin/", admin.site.urls),
+    path("sante/", sante.sante, name="sante"),
 ]
 
 if settings.DEBUG:
