@@ -221,6 +221,7 @@ def test_planchers_en_conflit_signales():
     assert resultat.planchers_atteints == 0
     assert len(resultat.planchers_non_atteints) == 2
     assert all(p["obtenu"] < p["plancher"] for p in resultat.planchers_non_atteints)
+    assert all("incompatible avec les planchers des autres" in p["raison"] for p in resultat.planchers_non_atteints)
 
 
 def test_generateur_deterministe_et_realiste():
@@ -346,3 +347,18 @@ def test_exclusion_d_un_appariement():
     toutes = planifier(inst, exclusions=[(cid, None)])
     assert cid not in toutes.affectation
     assert toutes.non_placees[cid]["code"] == "exclue"
+
+
+def test_plancher_au_dela_de_la_capacite_signale():
+    """Enough requests but one school, one period, cap 1: the floor of 2 is reported with the real maximum."""
+    donnees = generer_instance("minuscule", graine=4)
+    ecole = donnees["schools"][0]
+    ecole["max_kits_per_period"] = 1
+    for cand in donnees["candidatures"]:
+        cand.update(school=ecole["id"], circonscription=ecole["circonscription"], kit_type=None, periods={"T2": 1})
+    donnees["rules"]["fairness"]["floors"] = {ecole["circonscription"]: 2}
+    resultat = planifier(controler_instance(donnees))
+    assert len(resultat.affectation) == 1
+    (manque,) = resultat.planchers_non_atteints
+    assert manque["obtenu"] == 1
+    assert "au plus 1 prêt(s) possibles pour cette circonscription" in manque["raison"]
