@@ -333,14 +333,18 @@ class _CandidatureExportee:
         self.valeurs = valeurs
         (self.etat, self.ecole_id, self.enseignant_id, self.campagne_id, annee,
          self.stockage_securise, self.autre_dispositif) = valeurs[11], *valeurs[16:]  # fmt: skip
-        self.campagne = campagnes.setdefault(self.campagne_id, SimpleNamespace(annee_scolaire=annee))
+        self.campagne = campagnes.get(self.campagne_id)
+        if self.campagne is None:
+            self.campagne = campagnes[self.campagne_id] = SimpleNamespace(annee_scolaire=annee)
 
 
 def lignes_export(qs):
     """The export rows of ``qs``: one query for the rows and two for the eligibility flags, whatever their number.
     The queries run now, inside the view's transaction; the rows are formatted as the response streams them."""
     campagnes = {}
-    candidatures = calculer_drapeaux(_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT))
+    candidatures = calculer_drapeaux(
+        (_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT)), parmi=qs
+    )
     return map(_ligne_export, candidatures)
 
 
