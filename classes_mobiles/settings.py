@@ -279,13 +279,14 @@ CELERY_BEAT_SCHEDULE = {
 # visibility timeout, which must exceed the longest job; a job without progress for DOCUMENTS_DELAI_SANS_PROGRES
 # is shown as failed, may be asked again, and is queued again by the sweep (Celery beat, every minute).
 DOCUMENTS_DUREE_MAX = env_int("DOCUMENTS_DUREE_MAX", 120)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", DOCUMENTS_DUREE_MAX + 60)}
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_int("CELERY_VISIBILITY_TIMEOUT", DOCUMENTS_DUREE_MAX + 60)
 DOCUMENTS_DELAI_SANS_PROGRES = env_int(
     "DOCUMENTS_DELAI_SANS_PROGRES", CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60
 )
 DOCUMENTS_TENTATIVES_MAX = env_int("DOCUMENTS_TENTATIVES_MAX", 5)
-CELERY_BEAT_SCHEDULE = {
-    "documents-bloques": {"task": "classes_mobiles.tasks_documents.relancer_documents_bloques", "schedule": 60.0},
+CELERY_BEAT_SCHEDULE["documents-bloques"] = {
+    "task": "classes_mobiles.tasks_documents.relancer_documents_bloques",
+    "schedule": 60.0,
 }
 
 # The office: department served and its name (shown in the header).
