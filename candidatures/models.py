@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from classes_mobiles.enums import Role
@@ -114,6 +114,57 @@ class SessionCommission(models.Model):
                 )
 
 
+ETATS_DECIDES = [Etat.ACCEPTEE, Etat.REFUSEE, Etat.LISTE_ATTENTE]
+ETATS_EN_SESSION = [Etat.INSCRITE, Etat.PROPOSEE, *ETATS_DECIDES]
+ETATS_HORS_SESSION = [e for e in Etat.values if e not in ETATS_EN_SESSION]
+
+
+def _dans(champ, choix, vide=False):
+    """The field holds one of its choices (or is empty when ``vide``): the database refuses anything else."""
+    return models.CheckConstraint(
+        name=f"candidature_{champ}_valide", condition=Q(**{f"{champ}__in": [*choix, *([""] if vide else [])]})
+    )
+
+
+# What the workflow guarantees, refused by the database too (a bug, a script or a manual edit cannot break it).
+CONTRAINTES_ETAT = [
+    _dans("etat", Etat.values),
+    _dans("avis_ien", Avis.values, vide=True),
+    _dans("proposition", Proposition.values, vide=True),
+    _dans("decision", Decision.values, vide=True),
+    # A decision only in a decided state, and the one that state says (Decision and Etat share these values).
+    models.CheckConstraint(
+        name="candidature_decision_selon_etat",
+        condition=Q(decision="", etat__in=[e for e in Etat.values if e not in ETATS_DECIDES])
+        | Q(etat__in=ETATS_DECIDES, etat=F("decision")),
+    ),
+    # On an agenda from inscription on; never before, nor once withdrawn.
+    models.CheckConstraint(
+        name="candidature_session_selon_etat",
+        condition=Q(etat__in=ETATS_HORS_SESSION, session__isnull=True)
+        | Q(etat__in=[Etat.INSCRITE, Etat.PROPOSEE], session__isnull=False)
+        | Q(etat__in=ETATS_DECIDES),
+    ),
+    # Rank and proposal belong to a session; a proposed period to a "retenue" proposal.
+    models.CheckConstraint(
+        name="candidature_rang_avec_session", condition=Q(rang__isnull=True) | Q(session__isnull=False)
+    ),
+    models.CheckConstraint(
+        name="candidature_proposition_avec_session", condition=Q(proposition="") | Q(session__isnull=False)
+    ),
+    models.CheckConstraint(
+        name="candidature_periode_si_retenue",
+        condition=Q(periode_proposee__isnull=True) | Q(proposition=Proposition.RETENUE),
+    ),
+    # A proposal once transmitted, and in every decided state.
+    models.CheckConstraint(
+        name="candidature_proposition_transmise",
+        condition=Q(etat__in=[Etat.PROPOSEE, *ETATS_DECIDES], proposition__in=Proposition.values)
+        | Q(etat__in=[e for e in Etat.values if e not in (Etat.PROPOSEE, *ETATS_DECIDES)]),
+    ),
+]
+
+
 class Candidature(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="candidatures")
@@ -158,7 +209,12 @@ class Candidature(models.Model):
     avis_ien = models.CharField("avis de l'IEN", max_length=12, choices=Avis, blank=True)
     avis_commentaire = models.TextField("commentaire de l'IEN", blank=True)
     session = models.ForeignKey(
-        SessionCommission, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidatures"
+        # PROTECT: a session with candidatures on its agenda is part of their history (rank, proposal, minutes).
+        SessionCommission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidatures",
     )
     rang = models.PositiveSmallIntegerField("rang en commission", null=True, blank=True)
     proposition = models.CharField("proposition de la commission", max_length=14, choices=Proposition, blank=True)
@@ -184,6 +240,7 @@ class Candidature(models.Model):
             models.UniqueConstraint(
                 fields=["session", "rang"], condition=Q(session__isnull=False, rang__isnull=False), name="rang_unique"
             ),
+            *CONTRAINTES_ETAT,
         ]
         indexes = [models.Index(fields=["campagne", "etat"])]
 

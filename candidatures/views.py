@@ -35,7 +35,7 @@ from .forms import (
     PropositionLigneForm,
     SessionForm,
 )
-from .models import Candidature, PieceJointe, SessionCommission, VoeuPeriode
+from .models import Candidature, PieceJointe, SessionCommission
 from .reperage import classer_ecoles
 
 # Who may open which page comes from the workflow table (administrators always pass, see perms.est_admin).
@@ -148,11 +148,7 @@ def _enregistrer(form, user):
         # Only the form's own fields: the state, the decision fields… are the workflow's, never written here.
         candidature = form.save(commit=False)
         candidature.save(update_fields=[*form._meta.fields, "date_modification"])
-    VoeuPeriode.objects.filter(candidature=candidature).delete()
-    VoeuPeriode.objects.bulk_create(
-        VoeuPeriode(candidature=candidature, periode=periode, rang=rang)
-        for rang, periode in enumerate(form.voeux_choisis(), start=1)
-    )
+    workflow.enregistrer_voeux(candidature, form.voeux_choisis())
     fichier = form.cleaned_data.get("piece_jointe")
     if fichier:
         PieceJointe.objects.create(
