@@ -1,5 +1,5 @@
 """WSGI entry point of the load test (bench/charge.py): the app as in production, plus the floor views of
-bench/urls_banc.py. Never used outside `make bench`."""
+bench/banc/urls.py. Never used outside `make bench`."""
 
 import os
 
@@ -12,5 +12,5 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
-settings.ROOT_URLCONF = "bench.urls_banc"
+settings.ROOT_URLCONF = "bench.banc.urls"
 application = get_wsgi_application()

@@ -29,7 +29,12 @@ def plancher_liste(request):
     """The IEN's « À examiner » list: its first page of 50."""
     qs = Candidature.objects.visibles_par(request.user).filter(etat=Etat.AUTORISEE)
     qs = qs.order_by("ecole__circonscription__nom", "ecole__nom", "pk")[:50]
-    return _rendre(request, qs.values_list("pk", "campagne__annee_scolaire", "titre", "ecole__nom", "ecole__commune__nom", "enseignant__nom"))
+    return _rendre(
+        request,
+        qs.values_list(
+            "pk", "campagne__annee_scolaire", "titre", "ecole__nom", "ecole__commune__nom", "enseignant__nom"
+        ),
+    )
 
 
 @login_required
@@ -38,7 +43,10 @@ def plancher_session(request, uuid):
     session = get_object_or_404(SessionCommission, uuid=uuid)
     qs = Candidature.objects.filter(session=session).order_by("rang", "ecole__nom")
     return _rendre(
-        request, qs.values_list("pk", "campagne__annee_scolaire", "titre", "ecole__nom", "ecole__commune__nom", "rang", "proposition")
+        request,
+        qs.values_list(
+            "pk", "campagne__annee_scolaire", "titre", "ecole__nom", "ecole__commune__nom", "rang", "proposition"
+        ),
     )
 
 
