@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from classes_mobiles.champs import TexteLong
 from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
@@ -83,9 +84,7 @@ class SessionCommission(models.Model):
     date = models.DateField("date de la session")
     lieu = models.CharField("lieu", max_length=200, blank=True)
     membres = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="membres", blank=True)
-    membres_externes = models.TextField(
-        "autres membres", blank=True, help_text="Une personne par ligne (nom et qualité)."
-    )
+    membres_externes = TexteLong("autres membres", blank=True, help_text="Une personne par ligne (nom et qualité).")
     cloturee = models.BooleanField("propositions transmises au DASEN", default=False)
 
     objects = SessionQuerySet.as_manager()
@@ -179,15 +178,15 @@ class Candidature(models.Model):
         "nombre d'élèves", null=True, validators=[MinValueValidator(1), MaxValueValidator(35)]
     )
     # The project
-    motivation = models.TextField("motivation", blank=True)
-    objectifs = models.TextField("objectifs et finalités du projet", blank=True)
-    inscription_programmes = models.TextField("inscription dans les programmes et le socle commun", blank=True)
-    inscription_projets = models.TextField(
+    motivation = TexteLong("motivation", blank=True)
+    objectifs = TexteLong("objectifs et finalités du projet", blank=True)
+    inscription_programmes = TexteLong("inscription dans les programmes et le socle commun", blank=True)
+    inscription_projets = TexteLong(
         "inscription dans le projet d'école, de circonscription et le projet académique", blank=True
     )
-    coherence_actions = models.TextField("cohérence avec les autres actions menées avec la classe", blank=True)
-    apprentissages = models.TextField("apprentissages visés et culture numérique", blank=True)
-    usages_prevus = models.TextField("usages prévus du matériel", blank=True)
+    coherence_actions = TexteLong("cohérence avec les autres actions menées avec la classe", blank=True)
+    apprentissages = TexteLong("apprentissages visés et culture numérique", blank=True)
+    usages_prevus = TexteLong("usages prévus du matériel", blank=True)
     materiel = models.CharField("matériel souhaité", max_length=12, choices=Materiel, default=Materiel.INDIFFERENT)
     autre_dispositif = models.BooleanField(
         "la classe participe déjà à un autre dispositif partenarial avec intervenant", default=False
@@ -197,7 +196,7 @@ class Candidature(models.Model):
     acces_internet = models.BooleanField("accès à internet dans la classe", default=False)
     impression = models.BooleanField("possibilité d'impression", default=False)
     sauvegardes = models.BooleanField("possibilité de sauvegarde des productions", default=False)
-    conditions_remarques = models.TextField("précisions sur les conditions matérielles", blank=True)
+    conditions_remarques = TexteLong("précisions sur les conditions matérielles", blank=True)
     # Commitments (all required to submit)
     engagement_usage_securise = models.BooleanField(ENGAGEMENTS[0][1], default=False)
     engagement_formateurs = models.BooleanField(ENGAGEMENTS[1][1], default=False)
@@ -207,7 +206,7 @@ class Candidature(models.Model):
 
     # Instruction
     avis_ien = models.CharField("avis de l'IEN", max_length=12, choices=Avis, blank=True)
-    avis_commentaire = models.TextField("commentaire de l'IEN", blank=True)
+    avis_commentaire = TexteLong("commentaire de l'IEN", blank=True)
     session = models.ForeignKey(
         # PROTECT: a session with candidatures on its agenda is part of their history (rank, proposal, minutes).
         SessionCommission,
@@ -222,7 +221,7 @@ class Candidature(models.Model):
         Periode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="période proposée"
     )
     decision = models.CharField("décision du DASEN", max_length=14, choices=Decision, blank=True)
-    motivation_decision = models.TextField("motivation de la décision", blank=True)
+    motivation_decision = TexteLong("motivation de la décision", blank=True)
 
     date_creation = models.DateTimeField(auto_now_add=True)
     date_modification = models.DateTimeField(auto_now=True)
@@ -316,7 +315,7 @@ class TransitionCandidature(models.Model):
     date = models.DateTimeField(auto_now_add=True)
     etat_avant = models.CharField(max_length=20, choices=Etat)
     etat_apres = models.CharField(max_length=20, choices=Etat)
-    commentaire = models.TextField(blank=True)
+    commentaire = TexteLong(blank=True)
 
     class Meta:
         ordering = ["date", "pk"]

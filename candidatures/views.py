@@ -1,7 +1,6 @@
 import uuid as uuidlib
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,16 +9,15 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from classes_mobiles.courriels import envoyer
 from classes_mobiles.documents import derniere_version, versions
 from classes_mobiles.enums import Role
 from classes_mobiles.exports import reponse_export
 from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import a_un_role, role_requis
-from classes_mobiles.tasks import programmer_email
 
 from . import notices, workflow
 from .documents import cle_pv, demander_pv
@@ -676,11 +674,6 @@ def inviter(request, uai):
     if not directeurs:
         messages.error(request, f"Aucun compte de directeur n'est rattaché à « {ecole.nom} » : invitation impossible.")
         return redirect("candidatures:reperage")
-    contexte = {"ecole": ecole, "campagne": campagne, "auteur": request.user, "site": settings.SITE_URL}
-    programmer_email(
-        render_to_string("candidatures/email/invitation_sujet.txt", contexte).strip(),
-        render_to_string("candidatures/email/invitation_corps.txt", contexte),
-        directeurs,
-    )
+    envoyer(directeurs, "candidatures/email/invitation", {"ecole": ecole, "campagne": campagne, "auteur": request.user})
     messages.success(request, f"Invitation à candidater envoyée à la direction de « {ecole.nom} ».")
     return redirect("candidatures:reperage")

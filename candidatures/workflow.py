@@ -158,7 +158,7 @@ def appliquer(nom, candidature, user, commentaire="", **donnees):
         candidature.etat = transition.vers
         _effets(nom, candidature, commentaire, donnees)
         candidature.save()
-        TransitionCandidature.objects.create(
+        entree = TransitionCandidature.objects.create(
             candidature=candidature,
             transition=nom,
             libelle=_libelle_journal(transition, candidature),
@@ -167,7 +167,7 @@ def appliquer(nom, candidature, user, commentaire="", **donnees):
             etat_apres=candidature.etat,
             commentaire=commentaire,
         )
-        transaction.on_commit(lambda: notifier_transition(candidature.pk, nom))
+        notifier_transition(candidature, transition, entree)  # into the outbox, in this transaction
     return candidature
 
 

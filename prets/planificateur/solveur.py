@@ -128,7 +128,7 @@ class _Composante:
         self.kits = sorted(
             (k for k in inst.kits.values() if inst.bassin(k["department"]) in bassins), key=lambda k: k["id"]
         )
-        # kits per (pool, type, depot)
+        # kits per (pool, type)
         self.nb_kits = defaultdict(int)
         for k in self.kits:
             self.nb_kits[(inst.bassin(k["department"]), k["type"])] += 1
