@@ -58,8 +58,10 @@ quality: $(VENV)/.installed-test ## ruff, djlint, migrations check, Django check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-bench: $(VENV)/.installed-test ## Server-time benchmarks of the key pages (median, p95)
-	$(BIN)/python bench/pages.py
+bench: $(VENV)/.installed-test ## Every benchmark under bench/ (pages, gunicorn load test on PostgreSQL, exports…), figures next to their targets
+	@statut=0; for script in bench/*.py; do \
+	  echo ""; echo "==> $$script"; $(BIN)/python $$script || statut=1; \
+	done; exit $$statut
 
 clean: ## Remove the virtualenv and the demo database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

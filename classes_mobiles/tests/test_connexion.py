@@ -8,7 +8,9 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from post_office.models import Email
 
+from classes_mobiles.celery import app as celery_app
 from classes_mobiles.comptes import adresse_client
 from classes_mobiles.enums import Role
 from classes_mobiles.middleware_prive import CLE_DERNIERE_SAUVEGARDE
@@ -22,6 +24,11 @@ BLOQUEE = "Connexion temporairement bloquée"
 @pytest.fixture(autouse=True)
 def _trois_essais(settings):
     settings.AXES_FAILURE_LIMIT = 3
+
+
+@pytest.fixture(autouse=True)
+def _taches_immediates(monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
 
 def connexion(client, email, mot_de_passe, adresse="192.0.2.10", url=None, **entetes):
@@ -207,9 +214,12 @@ def test_le_lien_part_par_une_tache_apres_la_validation(client, django_capture_o
     with django_capture_on_commit_callbacks() as rappels:
         reponse = demander_lien(client, user.email.upper())
     assert reponse.status_code == 302 and reponse.url == reverse("password_reset_done")
-    # Nothing was sent during the request: one task is queued for when the transaction commits.
-    assert mail.outbox == [] and len(rappels) == 1
-    rappels[0]()
+    # Nothing was written or sent during the request: one task is queued for when the transaction commits.
+    assert mail.outbox == [] and len(rappels) == 1 and not Email.objects.exists()
+    # The task writes the link to the outbox, which is sent once that commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        rappels[0]()
+        assert Email.objects.get().to == [user.email]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [user.email]
     assert "/mot-de-passe/nouveau/" in mail.outbox[0].body and "http://" in mail.outbox[0].body
 
@@ -219,7 +229,7 @@ def test_sans_compte_la_reponse_est_la_meme(client, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True) as rappels:
         reponse = demander_lien(client, "personne@inconnu.fr")
     assert reponse.status_code == 302 and reponse.url == reverse("password_reset_done")
-    assert len(rappels) == 1 and mail.outbox == []
+    assert len(rappels) == 1 and mail.outbox == [] and not Email.objects.exists()
 
 
 def test_reinitialisation_limitee_par_compte(client, settings, django_capture_on_commit_callbacks):
