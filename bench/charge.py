@@ -37,6 +37,7 @@ ENV_SERVEUR = {
     "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40),
     "ALLOW_HTTP": "1",
     "ALLOWED_HOSTS": "127.0.0.1",
+    "SITE_URL": f"http://127.0.0.1:{os.environ.get('BENCH_PORT', '8077')}",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "LOG_LEVEL": "WARNING",
     "STATIC_ROOT": STATIQUES,

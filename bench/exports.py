@@ -30,6 +30,7 @@ if not os.environ.get("DATABASE_URL"):
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("ALLOW_HTTP", "1")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["DJANGO_SETTINGS_MODULE"] = "classes_mobiles.settings"

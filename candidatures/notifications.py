@@ -5,6 +5,8 @@ e-mail describes that step (not whatever entry is last when several transitions 
 in the outbox only if the change commits.
 """
 
+import copy
+
 from django.db.models import Q
 
 from classes_mobiles.courriels import envoyer
@@ -49,12 +51,41 @@ def evenement(transition, candidature):
     return EVENEMENTS.get(transition.nom, transition.libelle.lower())
 
 
+# Steps whose journal entry tells the commission's proposal: the school does not read it before the decision.
+ETAPES_DE_LA_COMMISSION = frozenset({"proposer"})
+
+
 def notifier_transition(candidature, transition, entree):
-    """Write to the outbox the e-mail telling the teacher and the next actors of ``entree`` (journal entry)."""
+    """Write to the outbox the e-mail telling the teacher and the next actors of ``entree`` (journal entry).
+
+    A filing is acknowledged to the teacher and the director (file number and date); a decision states its
+    date, its motivation and, when unfavourable, the means and time limits of appeal; the school (teacher,
+    director) gets the commission's step without its proposal.
+    """
+    from .notices import LIBELLE_PROPOSITION_MASQUEE, notification
+
     contexte = {
         "candidature": candidature,
         "transition": transition,
         "evenement": evenement(transition, candidature),
         "journal": entree,
+        "notification": notification(candidature, [entree]) if transition.nom == "decider" else None,
     }
-    return envoyer(destinataires(candidature, transition.notifier), "candidatures/email/transition", contexte)
+    adresses = destinataires(candidature, transition.notifier)
+    if transition.nom == "soumettre":
+        return envoyer(adresses, "candidatures/email/accuse_reception", contexte)
+    if transition.nom not in ETAPES_DE_LA_COMMISSION or candidature.decision:
+        return envoyer(adresses, "candidatures/email/transition", contexte)
+    ecole = _adresses_de_l_ecole(candidature, adresses)
+    masquee = copy.copy(entree)
+    masquee.libelle, masquee.commentaire = LIBELLE_PROPOSITION_MASQUEE, ""
+    envoyer(ecole, "candidatures/email/transition", {**contexte, "journal": masquee})
+    return envoyer([a for a in adresses if a not in ecole], "candidatures/email/transition", contexte)
+
+
+def _adresses_de_l_ecole(candidature, adresses):
+    """Among ``adresses``, the teacher's and those of the school's accounts (teacher, director): one query."""
+    ecole = Utilisateur.objects.filter(
+        Q(pk=candidature.enseignant_id) | Q(role__in=ROLES_ECOLE), email__in=adresses
+    ).values_list("email", flat=True)
+    return sorted(set(ecole))

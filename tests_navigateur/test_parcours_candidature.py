@@ -31,6 +31,7 @@ TEXTES = {
     "Usages prévus du matériel": "Photos, prise de son, traitement de texte en ateliers.",
     "Précisions sur les conditions matérielles": "Armoire forte dans la salle informatique.",
 }
+DELAI_PDF_MS = 60_000
 DEBUT_PERIODES = datetime.date.today() + datetime.timedelta(days=60)
 ETAPES = [
     "Soumettre au directeur",
@@ -104,9 +105,10 @@ class Parcours:
         self.page.wait_for_url(motif_url)
         self.auditer(f"{libelle} ({qui})")
 
-    def cliquer(self, role, nom, motif_url, contexte, **options):
-        self.page.get_by_role(role, name=nom, **options).click()
-        self.page.wait_for_url(motif_url)
+    def cliquer(self, role, nom, motif_url, contexte, delai=None, **options):
+        # delai (ms): for the steps that render a PDF inside the request (no broker here: tasks run eagerly).
+        self.page.get_by_role(role, name=nom, **options).click(timeout=delai)
+        self.page.wait_for_url(motif_url, timeout=delai)
         self.auditer(contexte)
 
     def a_traiter(self, libelle, nombre, motif_url, qui):
@@ -169,7 +171,11 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     expect(page.get_by_label("Période souhaitée n° 1", exact=True)).to_have_value(str(periode_1.pk))
     _cocher_engagements(page)
     p.cliquer(
-        "button", "Enregistrer et soumettre au directeur", f"**{candidature.get_absolute_url()}", "candidature soumise"
+        "button",
+        "Enregistrer et soumettre au directeur",
+        f"**{candidature.get_absolute_url()}",
+        "candidature soumise",
+        delai=DELAI_PDF_MS,
     )
     p.message("Candidature soumise")
     expect(page.locator("main .fr-badge").first).to_have_text("Soumise au directeur")
@@ -271,7 +277,7 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     # The acceptance notice as a PDF.
     p.cliquer(
         "button", "Obtenir la notification de la décision (PDF)", re.compile(r"/documents/[0-9a-f-]{36}/$"),
-        "notification de la décision",
+        "notification de la décision", delai=DELAI_PDF_MS,
     )  # fmt: skip
     expect(page.get_by_role("link", name=re.compile("Télécharger le document"))).to_be_visible()
 

@@ -294,6 +294,7 @@ def test_soumettre_previent_l_enseignant_et_le_directeur(django_capture_on_commi
     assert sorted(mail.outbox[0].to) == sorted([candidature.enseignant.email, directeur.email])
     assert mail.outbox[0].subject == (
         f"Candidature n° {candidature.numero} : transmise au directeur ou à la directrice d'école pour autorisation"
+        " (accusé de réception du dépôt)"
     )
     assert candidature.titre in mail.outbox[0].body and "Soumise au directeur" in mail.outbox[0].body
 
