@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from classes_mobiles.champs import ChoixBorne, ChoixMultiplesBornes
 from classes_mobiles.enums import TypeEcole
 from classes_mobiles.fichiers import type_reel
 from classes_mobiles.models import Periode, Utilisateur
@@ -94,7 +95,7 @@ class CandidatureForm(forms.ModelForm):
             (p.pk, str(p)) for p in periodes if p.date_debut > self.aujourd_hui or p.pk in voeux_actuels
         ]
         for i in range(1, NB_VOEUX + 1):
-            champ = forms.ModelChoiceField(
+            champ = ChoixBorne(
                 label=f"Période souhaitée n° {i}" + (" (facultatif)" if i > 1 else ""),
                 queryset=Periode.objects.filter(campagne=campagne),
                 required=False,
@@ -259,6 +260,7 @@ class SessionForm(forms.ModelForm):
             "membres": forms.CheckboxSelectMultiple,
             "membres_externes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"membres": ChoixMultiplesBornes}
 
     def __init__(self, *args, campagne=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,7 +288,7 @@ class PropositionLigneForm(forms.Form):
     proposition = forms.ChoiceField(
         label="Proposition", choices=[("", "— À proposer —"), *Proposition.choices], required=False
     )
-    periode = forms.ModelChoiceField(
+    periode = ChoixBorne(
         label="Période proposée",
         queryset=Periode.objects.none(),
         required=False,
