@@ -115,7 +115,9 @@ def test_deux_dasen_decident_le_meme_lot_en_meme_temps(proposees):
 def test_l_enseignant_retire_pendant_que_le_dasen_decide(proposees):
     session, lot = proposees
     dasen, retiree = UtilisateurFactory(dasen=True), lot[1]
-    retrait = poster(retiree.enseignant, reverse("candidatures:transition", args=[retiree.uuid, "retirer"]), {})
+    retrait = poster(
+        retiree.enseignant, reverse("candidatures:retirer", args=[retiree.uuid]), {"commentaire": "Retrait."}
+    )
     (statut_dasen, messages_dasen), (statut_retrait, messages_retrait) = ensemble(
         decider(session, dasen, lot, "acceptee"), retrait
     )

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -189,6 +191,16 @@ def taches_immediates():
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = anciens
 
 
+def fermer_sans_signal(reponse):
+    """Close a response (its open file) as the test client does, without ``request_finished`` closing the
+    test's database connection (on PostgreSQL the test transaction would be lost)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        reponse.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def verifier_pdf_accessible(octets):
     """Tagged PDF (structure tree, marked content), its title shown, its language French."""
     lecteur = PdfReader(io.BytesIO(octets))
@@ -240,7 +252,7 @@ def test_droits_par_role_et_territoire(
         refus = 404 if connecte else 302
         for url in pages:
             reponse = client.get(url)
-            reponse.close()  # a file response holds its file open
+            fermer_sans_signal(reponse)  # a file response holds its file open
             statut = reponse.status_code
             assert statut == (200 if nom in scenario.voir else refus), f"{nom} : GET {url} → {statut}"
         statut = client.post(
