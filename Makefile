@@ -27,6 +27,12 @@ $(VENV)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
+node_modules/.installed: package.json package-lock.json
+	@command -v java >/dev/null || ./.ci/apt-ensure default-jre-headless
+	@command -v npm >/dev/null || ./.ci/apt-ensure npm
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 system-run: ## Install the system packages the app needs (WeasyPrint's pango) when missing
 	@./.ci/apt-ensure $(APT_RUN)
 
@@ -48,7 +54,7 @@ run: system-run demo ## Start the app with demo data on http://127.0.0.1:8000/
 worker: $(VENV)/.installed-run ## Start a Celery worker (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A classes_mobiles worker --loglevel=INFO --concurrency=2
 
-test: system-test $(VENV)/.installed-test ## Run the whole test suite
+test: system-test $(VENV)/.installed-test node_modules/.installed ## Run the whole test suite (the Nu HTML Checker comes from npm)
 	TEMPLATE_STRICT=1 $(BIN)/pytest
 
 quality: $(VENV)/.installed-test ## ruff, djlint, migrations check, Django checks

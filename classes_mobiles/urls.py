@@ -62,6 +62,8 @@ urlpatterns = [
     path("candidatures/", include("candidatures.urls")),
     path("documents/", include("classes_mobiles.urls_documents")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that do not name one (the admin's): no 404 in their console.
+    path("favicon.ico", views.favicon),
 ]
 
 if settings.DEBUG:
