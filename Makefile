@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := classes_mobiles.settings
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_TEST := $(APT_RUN) chromium
 
-.PHONY: help run test quality bench demo migrate worker system-run system-test clean
+.PHONY: help run test quality bench lighthouse demo migrate worker system-run system-test clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -66,6 +66,9 @@ quality: $(VENV)/.installed-test ## ruff, djlint, migrations check, Django check
 
 bench: $(VENV)/.installed-test ## Server-time benchmarks of the key pages (median, p95)
 	$(BIN)/python bench/pages.py
+
+lighthouse: ## Lighthouse (mobile) on the key pages of a running server with the demo data (BASE=http://127.0.0.1:8000)
+	$(BIN)/python bench/lighthouse.py --base $(or $(BASE),http://$(HOST):$(PORT))
 
 clean: ## Remove the virtualenv and the demo database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm
