@@ -5,4 +5,4 @@ class CandidaturesConfig(AppConfig):
     name = "candidatures"
 
     def ready(self):
-        from . import documents  # noqa: F401  (registers the commission minutes generator)
+        from . import documents, notices  # noqa: F401  (register the minutes, receipt and notice generators)

@@ -31,12 +31,15 @@ def calculer_drapeaux(candidatures):
     ):
         par_ecole[ecole_id].add((annee, campagne_id))
         par_enseignant[enseignant_id].add((annee, campagne_id))
-    # Other filed candidatures of the same school in the same campaign.
-    meme_campagne = Counter(
-        Candidature.objects.filter(
-            campagne_id__in=campagnes, ecole_id__in=ecoles, etat__in=ETATS_DEPOSES_ACTIFS
-        ).values_list("campagne_id", "ecole_id")
-    )
+    # Other filed candidatures of the same school, or of the same teacher, in the same campaign (one query).
+    meme_campagne_ecole, meme_campagne_enseignant = Counter(), Counter()
+    for campagne_id, ecole_id, enseignant_id in Candidature.objects.filter(
+        Q(ecole_id__in=ecoles) | Q(enseignant_id__in=enseignants),
+        campagne_id__in=campagnes,
+        etat__in=ETATS_DEPOSES_ACTIFS,
+    ).values_list("campagne_id", "ecole_id", "enseignant_id"):
+        meme_campagne_ecole[(campagne_id, ecole_id)] += 1
+        meme_campagne_enseignant[(campagne_id, enseignant_id)] += 1
     for c in candidatures:
         annee = c.campagne.annee_scolaire
         anterieures_ecole = {p for p in par_ecole[c.ecole_id] if p[0] < annee}
@@ -46,9 +49,13 @@ def calculer_drapeaux(candidatures):
             drapeaux.append(f"L'école a déjà participé à {len(anterieures_ecole)} campagnes (deux au plus).")
         if len(anterieures_enseignant) >= PARTICIPATIONS_MAX:
             drapeaux.append(f"L'enseignant a déjà participé à {len(anterieures_enseignant)} campagnes (deux au plus).")
-        autres = meme_campagne[(c.campagne_id, c.ecole_id)] - (1 if c.etat in ETATS_DEPOSES_ACTIFS else 0)
+        elle_meme = 1 if c.etat in ETATS_DEPOSES_ACTIFS else 0
+        autres = meme_campagne_ecole[(c.campagne_id, c.ecole_id)] - elle_meme
         if autres > 0:
             drapeaux.append(f"{autres} autre(s) candidature(s) de la même école dans cette campagne.")
+        autres_projets = meme_campagne_enseignant[(c.campagne_id, c.enseignant_id)] - elle_meme
+        if autres_projets > 0:
+            drapeaux.append(f"{autres_projets} autre(s) projet(s) du même enseignant dans cette campagne.")
         if not c.stockage_securise:
             drapeaux.append("Pas de lieu de stockage sécurisé avec alimentation électrique.")
         if c.autre_dispositif:

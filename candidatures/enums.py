@@ -46,6 +46,10 @@ class Niveau(models.TextChoices):
     CM2 = "CM2", "CM2"
 
 
+NIVEAUX_MATERNELLE = (Niveau.TPS, Niveau.PS, Niveau.MS, Niveau.GS)
+NIVEAUX_ELEMENTAIRE = (Niveau.CP, Niveau.CE1, Niveau.CE2, Niveau.CM1, Niveau.CM2)
+
+
 class Materiel(models.TextChoices):
     TABLETTES = "tablettes", "Tablettes"
     PORTABLES = "portables", "Ordinateurs portables"

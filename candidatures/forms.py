@@ -4,11 +4,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from classes_mobiles.enums import TypeEcole
 from classes_mobiles.models import Periode, Utilisateur
 
-from .enums import Avis, Decision, Niveau, Proposition
-from .models import CHAMPS_OBLIGATOIRES_DEPOT, ENGAGEMENTS, Candidature, SessionCommission
+from .enums import NIVEAUX_ELEMENTAIRE, NIVEAUX_MATERNELLE, Avis, Decision, Niveau, Proposition
+from .models import CHAMPS_OBLIGATOIRES_DEPOT, ENGAGEMENTS, Candidature, SessionCommission, bornes_campagne
 
 TAILLE_MAX_PIECE = 10 * 1024 * 1024
 NB_VOEUX = 3
@@ -35,6 +37,15 @@ def type_reel(fichier):
         if mimetype.startswith("application/vnd.oasis.opendocument."):
             return mimetype
     return None
+
+
+def niveaux_de_l_ecole(ecole):
+    """The class levels a school teaches, from its type (a primaire teaches them all)."""
+    if ecole is not None and ecole.type_ecole == TypeEcole.MATERNELLE:
+        return NIVEAUX_MATERNELLE
+    if ecole is not None and ecole.type_ecole == TypeEcole.ELEMENTAIRE:
+        return NIVEAUX_ELEMENTAIRE
+    return tuple(Niveau)
 
 
 class CandidatureForm(forms.ModelForm):
@@ -93,19 +104,28 @@ class CandidatureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.campagne = campagne
         self.soumission = soumission
-        periodes = Periode.objects.filter(campagne=campagne).order_by("date_debut")
-        for i in range(1, NB_VOEUX + 1):
-            self.fields[f"voeu_{i}"] = forms.ModelChoiceField(
-                label=f"Période souhaitée n° {i}" + (" (facultatif)" if i > 1 else ""),
-                queryset=periodes,
-                required=False,
-                empty_label="— Choisir une période —",
-                error_messages={"invalid_choice": "Cette période n'appartient pas à la campagne."},
-            )
+        self.aujourd_hui = timezone.localdate()
+        self._limiter_niveaux()
+        periodes = list(Periode.objects.filter(campagne=campagne).order_by("date_debut"))
+        voeux_actuels = set()
         if self.instance.pk:
             for voeu in self.instance.voeux.all():
                 if voeu.rang <= NB_VOEUX:
                     self.initial[f"voeu_{voeu.rang}"] = voeu.periode_id
+                    voeux_actuels.add(voeu.periode_id)
+        # Offered: the periods not started yet, plus those already wished (shown, so that the error says why).
+        choix = [("", "— Choisir une période —")] + [
+            (p.pk, str(p)) for p in periodes if p.date_debut > self.aujourd_hui or p.pk in voeux_actuels
+        ]
+        for i in range(1, NB_VOEUX + 1):
+            champ = forms.ModelChoiceField(
+                label=f"Période souhaitée n° {i}" + (" (facultatif)" if i > 1 else ""),
+                queryset=Periode.objects.filter(campagne=campagne),
+                required=False,
+                error_messages={"invalid_choice": "Cette période n'appartient pas à la campagne."},
+            )
+            champ.choices = choix
+            self.fields[f"voeu_{i}"] = champ
         self.fields["titre"].error_messages["required"] = "Donnez un titre au projet."
         self.fields["nb_eleves"].error_messages.update(
             {
@@ -131,7 +151,14 @@ class CandidatureForm(forms.ModelForm):
                 "usages_prevus",
                 "autre_dispositif",
             ),
-            Fieldset("Le matériel et les périodes", "materiel", *[f"voeu_{i}" for i in range(1, NB_VOEUX + 1)]),
+            Fieldset(
+                "Le matériel et les périodes",
+                "materiel",
+                HTML(
+                    '<p class="fr-text--sm">Seules les périodes qui n\'ont pas encore commencé peuvent être demandées.</p>'
+                ),
+                *[f"voeu_{i}" for i in range(1, NB_VOEUX + 1)],
+            ),
             Fieldset(
                 "Les conditions matérielles",
                 "stockage_securise",
@@ -147,6 +174,36 @@ class CandidatureForm(forms.ModelForm):
             ),
             Fieldset("Pièce jointe", "piece_jointe"),
         )
+
+    def _limiter_niveaux(self):
+        """Only the levels the school teaches: a maternelle has no CM2, an elementary school no PS."""
+        ecole = self.instance.ecole if self.instance.ecole_id else None
+        niveaux = niveaux_de_l_ecole(ecole)
+        champ = self.fields["niveaux"]
+        champ.choices = [(n.value, n.label) for n in niveaux]
+        type_libelle = ecole.get_type_ecole_display().lower() if ecole else "type inconnu"
+        champ.error_messages["invalid_choice"] = (
+            f"Le niveau « %(value)s » n'est pas enseigné dans cette école ({type_libelle}) : "
+            "cochez les niveaux de la classe parmi ceux proposés."
+        )
+
+    def _clean_voeu(self, nom):
+        periode = self.cleaned_data.get(nom)
+        if periode is not None and periode.date_debut <= self.aujourd_hui:
+            raise ValidationError(
+                f"La période « {periode.libelle} » a commencé le {periode.date_debut:%d/%m/%Y} : "
+                "choisissez une période à venir."
+            )
+        return periode
+
+    def clean_voeu_1(self):
+        return self._clean_voeu("voeu_1")
+
+    def clean_voeu_2(self):
+        return self._clean_voeu("voeu_2")
+
+    def clean_voeu_3(self):
+        return self._clean_voeu("voeu_3")
 
     def clean_piece_jointe(self):
         fichier = self.cleaned_data.get("piece_jointe")
@@ -206,6 +263,17 @@ class DecisionForm(forms.Form):
     )  # fmt: skip
 
 
+class DecisionLigneForm(forms.Form):
+    """One proposal on the DASEN's page: the decision (starting from the proposal) and its own motivation."""
+
+    decision = forms.ChoiceField(
+        label="Décision", choices=Decision.choices, error_messages={"required": "Choisissez une décision."}
+    )
+    motivation = forms.CharField(
+        label="Motivation", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+
+
 class SessionForm(forms.ModelForm):
     class Meta:
         model = SessionCommission
@@ -216,10 +284,17 @@ class SessionForm(forms.ModelForm):
             "membres_externes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, campagne=None, **kwargs):
         super().__init__(*args, **kwargs)
         from classes_mobiles.enums import Role
 
+        if campagne is not None:
+            # The model's clean() checks the date against the campaign.
+            self.instance.campagne = campagne
+            debut, fin = bornes_campagne(campagne)
+            self.fields[
+                "date"
+            ].help_text = f"Pendant la campagne « {campagne.nom} » : entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}."
         self.fields["membres"].queryset = Utilisateur.objects.filter(
             role__in=[Role.COMMISSION, Role.IEN, Role.CPD, Role.ERUN], is_active=True
         ).order_by("nom")

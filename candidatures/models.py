@@ -1,6 +1,8 @@
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,7 @@ from django.urls import reverse
 from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
+from classes_mobiles.perms import est_admin
 
 from .enums import Avis, Decision, Etat, Materiel, Proposition
 
@@ -42,7 +45,7 @@ class CandidatureQuerySet(models.QuerySet):
         niveau, ident = _perimetre(user)
         if niveau is None:
             return self.none()
-        if user.role == Role.DSI and not user.is_superuser:
+        if user.role == Role.DSI and not est_admin(user):
             # The lender's technical service needs the accepted candidatures only (to prepare the loans).
             return self.filter(etat=Etat.ACCEPTEE)
         deposees = self.exclude(etat=Etat.BROUILLON)
@@ -63,9 +66,15 @@ ROLES_SESSIONS = frozenset({Role.COMMISSION, Role.CPD, Role.DASEN, Role.ADMIN})
 class SessionQuerySet(models.QuerySet):
     def visibles_par(self, user):
         niveau, _ = _perimetre(user)
-        if niveau == "departement" and (user.is_superuser or user.role in ROLES_SESSIONS):
+        if niveau == "departement" and (est_admin(user) or user.role in ROLES_SESSIONS):
             return self
         return self.none()
+
+
+def bornes_campagne(campagne):
+    """The dates a campaign spans: from the opening of its filing to the end of its school year (31 August)."""
+    fin_annee = int(campagne.annee_scolaire[-4:])
+    return campagne.date_ouverture_depot, datetime.date(fin_annee, 8, 31)
 
 
 class SessionCommission(models.Model):
@@ -91,6 +100,18 @@ class SessionCommission(models.Model):
 
     def get_absolute_url(self):
         return reverse("candidatures:session_detail", args=[self.uuid])
+
+    def clean(self):
+        super().clean()
+        if self.date and self.campagne_id:
+            debut, fin = bornes_campagne(self.campagne)
+            if not debut <= self.date <= fin:
+                raise ValidationError(
+                    {
+                        "date": f"La session doit se tenir pendant la campagne « {self.campagne.nom} » : "
+                        f"entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}."
+                    }
+                )
 
 
 class Candidature(models.Model):
@@ -171,6 +192,11 @@ class Candidature(models.Model):
 
     def get_absolute_url(self):
         return reverse("candidatures:detail", args=[self.uuid])
+
+    @property
+    def numero(self):
+        """The file number printed on receipts and notices, e.g. « 2025-0042 » (campaign year, then the id)."""
+        return f"{self.campagne.annee_scolaire[:4]}-{self.pk:04d}" if self.pk else ""
 
     @property
     def niveaux_libelle(self):

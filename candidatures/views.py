@@ -1,3 +1,6 @@
+import uuid as uuidlib
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,28 +11,39 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from classes_mobiles.documents import derniere_version, versions
 from classes_mobiles.enums import Role
 from classes_mobiles.exports import reponse_export
 from classes_mobiles.models import Campagne, Circonscription, Ecole
-from classes_mobiles.perms import role_requis
+from classes_mobiles.perms import a_un_role, role_requis
 from classes_mobiles.tasks import programmer_email
 
-from . import workflow
+from . import notices, workflow
 from .documents import cle_pv, demander_pv
 from .eligibilite import calculer_drapeaux, repartition_geographique
-from .enums import Decision, Etat
+from .enums import Avis, Decision, Etat, Proposition
 from .filtres import FiltreCandidatures
-from .forms import AvisForm, CandidatureForm, CommentaireForm, DecisionForm, PropositionLigneForm, SessionForm
+from .forms import (
+    AvisForm,
+    CandidatureForm,
+    CommentaireForm,
+    DecisionForm,
+    DecisionLigneForm,
+    PropositionLigneForm,
+    SessionForm,
+)
 from .models import Candidature, PieceJointe, SessionCommission, VoeuPeriode
 from .reperage import classer_ecoles
 
-ROLES_DEPOSANTS = (Role.ENSEIGNANT, Role.DIRECTEUR)
+# Who may open which page comes from the workflow table (administrators always pass, see perms.est_admin).
+ROLES_DEPOSANTS = workflow.roles_pour("soumettre")
 ROLES_INSTRUCTION = (Role.IEN, Role.ERUN, Role.CPD, Role.COMMISSION, Role.DASEN, Role.ADMIN)
-ROLES_COMMISSION = (Role.COMMISSION, Role.CPD, Role.DASEN, Role.ADMIN)
-ETATS_MODIFIABLES = (Etat.BROUILLON, Etat.A_COMPLETER)
+ROLES_SESSIONS = workflow.roles_pour("inscrire", "proposer", "decider")
+ROLES_ORDRE_DU_JOUR = workflow.roles_pour("inscrire")
+ETATS_MODIFIABLES = workflow.ETATS_MODIFIABLES
 
 
 def _liste(qs):
@@ -64,7 +78,12 @@ def nouvelle(request):
 
 @role_requis(*ROLES_DEPOSANTS)
 def modifier(request, uuid):
-    candidature = get_object_or_404(Candidature.objects.filter(enseignant=request.user), uuid=uuid)
+    candidatures = Candidature.objects.filter(enseignant=request.user)
+    if request.method == "POST":
+        # Saved on the row locked and read again now (ATOMIC_REQUESTS holds the lock until the response): a
+        # submission or withdrawal from another tab is seen, and waits for this save or is seen by it.
+        candidatures = candidatures.select_for_update(of=("self",))
+    candidature = get_object_or_404(candidatures, uuid=uuid)
     if candidature.etat not in ETATS_MODIFIABLES:
         messages.error(request, "Cette candidature ne peut plus être modifiée dans son état actuel.")
         return redirect(candidature)
@@ -91,7 +110,7 @@ def _formulaire(request, candidature):
                 with transaction.atomic():
                     candidature = _enregistrer(form, request.user)
                     if soumission:
-                        workflow.appliquer("soumettre", candidature, request.user)
+                        candidature = workflow.appliquer("soumettre", candidature, request.user)
             except workflow.TransitionImpossible as erreur:
                 # Everything was rolled back: a new candidature does not exist (its in-memory id is stale).
                 messages.error(request, erreur.message)
@@ -99,16 +118,36 @@ def _formulaire(request, candidature):
                     return redirect(candidature)
                 return redirect("candidatures:mes_candidatures")
             if soumission:
-                messages.success(request, "Candidature soumise : le directeur de l'école est prévenu.")
+                notices.demander_projet_depose(candidature, request.user)
+                messages.success(
+                    request,
+                    "Candidature soumise : le directeur de l'école est prévenu. "
+                    f"Dossier n° {candidature.numero} déposé le "
+                    f"{timezone.localtime(candidature.date_depot):%d/%m/%Y à %H:%M}.",
+                )
             else:
                 messages.success(request, "Brouillon enregistré.")
             return redirect(candidature)
         messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
-    return render(request, "candidatures/formulaire.html", {"form": form, "candidature": candidature})
+    return render(
+        request,
+        "candidatures/formulaire.html",
+        {
+            "form": form,
+            "candidature": candidature,
+            "demande": notices.demande_de_complements(candidature) if candidature.pk else None,
+            "pieces_jointes": candidature.pieces_jointes.all() if candidature.pk else [],
+        },
+    )
 
 
 def _enregistrer(form, user):
-    candidature = form.save()
+    if form.instance.pk is None:
+        candidature = form.save()
+    else:
+        # Only the form's own fields: the state, the decision fields… are the workflow's, never written here.
+        candidature = form.save(commit=False)
+        candidature.save(update_fields=[*form._meta.fields, "date_modification"])
     VoeuPeriode.objects.filter(candidature=candidature).delete()
     VoeuPeriode.objects.bulk_create(
         VoeuPeriode(candidature=candidature, periode=periode, rang=rang)
@@ -137,11 +176,24 @@ def detail(request, uuid):
         ),
         uuid=uuid,
     )
-    if request.user.role in ROLES_INSTRUCTION or request.user.is_superuser:
+    if a_un_role(request.user, ROLES_INSTRUCTION):
         calculer_drapeaux([candidature])
     possibles = {t.nom for t in workflow.transitions_possibles(request.user, candidature)}
+    journal = list(candidature.historique.all())
+    liste_depots = notices.depots(journal)
     contexte = {
         "candidature": candidature,
+        "historique": notices.historique_pour(request.user, candidature, journal),
+        "voir_proposition": notices.proposition_visible(request.user, candidature),
+        "demande": notices.demande_de_complements(candidature, journal),
+        "notification": notices.notification(candidature, journal),
+        "cle_notification": notices.cle_notification(candidature),
+        "notice_pdf": derniere_version(notices.cle_notification(candidature)) if candidature.decision else None,
+        "depot": liste_depots[-1] if liste_depots else None,
+        "recepisse": (
+            derniere_version(notices.cle_projet_depose(candidature, len(liste_depots))) if liste_depots else None
+        ),
+        "supprimable": candidature.enseignant_id == request.user.pk and candidature.etat == Etat.BROUILLON,
         "possibles": possibles,
         "modifiable": candidature.enseignant_id == request.user.pk and candidature.etat in ETATS_MODIFIABLES,
         "form_avis": AvisForm(),
@@ -178,7 +230,7 @@ def transition(request, uuid, nom):
     if nom not in workflow.TRANSITIONS:
         raise Http404
     candidature = get_object_or_404(Candidature.objects.visibles_par(request.user), uuid=uuid)
-    if request.user.role not in workflow.TRANSITIONS[nom].roles and not request.user.is_superuser:
+    if not workflow.peut_agir(request.user, nom):
         raise PermissionDenied("Cette action n'est pas ouverte à votre rôle.")
     form = FORMULAIRES_TRANSITION.get(nom, CommentaireForm)(data=request.POST)
     if not form.is_valid():
@@ -191,6 +243,8 @@ def transition(request, uuid, nom):
     except workflow.TransitionImpossible as erreur:
         messages.error(request, erreur.message)
     else:
+        if nom == "soumettre":
+            notices.demander_projet_depose(candidature, request.user)
         messages.success(request, f"« {workflow.TRANSITIONS[nom].libelle} » : c'est fait.")
     return redirect(candidature)
 
@@ -210,16 +264,11 @@ def a_autoriser(request):
 def liste(request, a_examiner=False):
     qs = Candidature.objects.visibles_par(request.user)
     filtre = FiltreCandidatures(request.GET, user=request.user, a_examiner=a_examiner)
-    qs = _liste(filtre.filtrer(qs)).order_by("ecole__circonscription__nom", "ecole__nom", "pk")
+    qs = filtre.filtrer(qs).order_by("ecole__circonscription__nom", "ecole__nom", "pk")
     format_export = request.GET.get("export")
     if format_export:
-        return reponse_export(
-            format_export,
-            "candidatures",
-            ENTETES_EXPORT,
-            (_ligne_export(c) for c in calculer_drapeaux(qs)),
-        )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        return reponse_export(format_export, "candidatures", ENTETES_EXPORT, lignes_export(qs))
+    page = Paginator(_liste(qs), 50).get_page(request.GET.get("page"))
     calculer_drapeaux(page.object_list)
     return render(
         request,
@@ -252,22 +301,76 @@ ENTETES_EXPORT = [
 ]
 
 
+# The exported columns read from values() (no model instance: 2,500 rows stay within 1.5x of the spreadsheet
+# library's own time, see bench/exports.py), then what the eligibility flags need.
+CHAMPS_EXPORT = [
+    "campagne__nom",
+    "ecole__circonscription__nom",
+    "ecole__nom",
+    "ecole__uai",
+    "ecole__commune__nom",
+    "enseignant__prenom",
+    "enseignant__nom",
+    "enseignant__email",
+    "titre",
+    "niveaux",
+    "nb_eleves",
+    "etat",
+    "avis_ien",
+    "proposition",
+    "periode_proposee__libelle",
+    "decision",
+    "ecole_id",
+    "enseignant_id",
+    "campagne_id",
+    "campagne__annee_scolaire",
+    "stockage_securise",
+    "autre_dispositif",
+]
+
+
+class _CandidatureExportee:
+    """A values() row seen with the attributes calculer_drapeaux reads, without building a model instance."""
+
+    __slots__ = ("valeurs", "ecole_id", "enseignant_id", "campagne_id", "campagne", "etat", "stockage_securise",
+                 "autre_dispositif", "drapeaux")  # fmt: skip
+
+    def __init__(self, valeurs, campagnes):
+        self.valeurs = valeurs
+        (self.etat, self.ecole_id, self.enseignant_id, self.campagne_id, annee,
+         self.stockage_securise, self.autre_dispositif) = valeurs[11], *valeurs[16:]  # fmt: skip
+        self.campagne = campagnes.setdefault(self.campagne_id, SimpleNamespace(annee_scolaire=annee))
+
+
+def lignes_export(qs):
+    """The export rows of ``qs``: one query for the rows and two for the eligibility flags, whatever their number.
+    The queries run now, inside the view's transaction; the rows are formatted as the response streams them."""
+    campagnes = {}
+    candidatures = calculer_drapeaux(_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT))
+    return map(_ligne_export, candidatures)
+
+
+ETATS, AVIS, PROPOSITIONS, DECISIONS = (dict(e.choices) for e in (Etat, Avis, Proposition, Decision))
+
+
 def _ligne_export(c):
+    (campagne, circonscription, ecole, uai, commune, prenom, nom, email, titre, niveaux, nb_eleves, etat,
+     avis_ien, proposition, periode, decision) = c.valeurs[:16]  # fmt: skip
     return [
-        c.campagne.nom,
-        c.ecole.circonscription.nom,
-        c.ecole.nom,
-        c.ecole.uai,
-        c.ecole.commune.nom,
-        str(c.enseignant),
-        c.titre,
-        c.niveaux_libelle,
-        c.nb_eleves,
-        c.get_etat_display(),
-        c.get_avis_ien_display(),
-        c.get_proposition_display(),
-        c.periode_proposee.libelle if c.periode_proposee else "",
-        c.get_decision_display(),
+        campagne,
+        circonscription,
+        ecole,
+        uai,
+        commune,
+        f"{prenom} {nom}".strip() or email,  # as Utilisateur.__str__
+        titre,
+        ", ".join(niveaux),
+        nb_eleves,
+        ETATS.get(etat, etat),
+        AVIS.get(avis_ien, avis_ien),
+        PROPOSITIONS.get(proposition, proposition),
+        periode or "",
+        DECISIONS.get(decision, decision),
         " ; ".join(c.drapeaux),
     ]
 
@@ -275,12 +378,12 @@ def _ligne_export(c):
 # --- Commission ----------------------------------------------------------------------------------------------
 
 
-@role_requis(*ROLES_COMMISSION)
+@role_requis(*ROLES_SESSIONS)
 def sessions(request):
-    form = SessionForm(data=request.POST or None)
     campagne = Campagne.objects.courante()
+    form = SessionForm(data=request.POST or None, campagne=campagne)
     if request.method == "POST":
-        if request.user.role not in (Role.COMMISSION, Role.CPD, Role.ADMIN):
+        if not workflow.peut_agir(request.user, "inscrire"):
             raise PermissionDenied
         if campagne is None:
             messages.error(request, "Aucune campagne en cours : impossible de créer une session.")
@@ -293,7 +396,14 @@ def sessions(request):
             return redirect(session)
     liste_sessions = SessionCommission.objects.visibles_par(request.user).select_related("campagne")
     return render(
-        request, "candidatures/sessions.html", {"sessions": liste_sessions, "form": form, "campagne": campagne}
+        request,
+        "candidatures/sessions.html",
+        {
+            "sessions": liste_sessions,
+            "form": form,
+            "campagne": campagne,
+            "peut_creer": workflow.peut_agir(request.user, "inscrire"),
+        },
     )
 
 
@@ -301,14 +411,23 @@ def _session(request, uuid):
     return get_object_or_404(SessionCommission.objects.visibles_par(request.user).select_related("campagne"), uuid=uuid)
 
 
-@role_requis(*ROLES_COMMISSION)
+@role_requis(*ROLES_SESSIONS)
 def session_detail(request, uuid):
-    session = _session(request, uuid)
+    return _page_session(request, _session(request, uuid))
+
+
+def _page_session(request, session, postees=None, status=200):
+    """The session page; ``postees`` (uuid → bound form) shows a refused ranking as it was typed."""
+    postees = postees or {}
     inscrites = calculer_drapeaux(
         _liste(session.candidatures.all()).order_by("rang", "ecole__circonscription__nom", "ecole__nom")
     )
     lignes = [
-        (c, PropositionLigneForm(prefix=str(c.uuid), campagne=session.campagne, initial=_initial_ligne(c)))
+        (
+            c,
+            postees.get(c.uuid)
+            or PropositionLigneForm(prefix=str(c.uuid), campagne=session.campagne, initial=_initial_ligne(c)),
+        )
         for c in inscrites
     ]
     if lignes:
@@ -322,6 +441,7 @@ def session_detail(request, uuid):
             Candidature.objects.visibles_par(request.user).filter(campagne=session.campagne, etat=Etat.AVIS_DONNE)
         ).order_by("ecole__circonscription__nom", "ecole__nom")
     )
+    peut_proposer = workflow.peut_agir(request.user, "proposer") and not session.cloturee
     return render(
         request,
         "candidatures/session_detail.html",
@@ -331,11 +451,14 @@ def session_detail(request, uuid):
             "a_inscrire": a_inscrire,
             "repartition": repartition_geographique(session),
             "membres": session.membres.all(),
-            "peut_proposer": request.user.role in (Role.COMMISSION, Role.ADMIN) and not session.cloturee,
-            "peut_inscrire": request.user.role in (Role.COMMISSION, Role.CPD, Role.ADMIN) and not session.cloturee,
+            "peut_proposer": peut_proposer,
+            "peut_inscrire": workflow.peut_agir(request.user, "inscrire") and not session.cloturee,
+            "peut_clore": peut_proposer and bool(lignes) and not any(c.etat == Etat.INSCRITE for c in inscrites),
+            "peut_generer_pv": workflow.peut_agir(request.user, "inscrire"),
             "pv": derniere_version(cle_pv(session)),
             "versions_pv": versions(cle_pv(session)),
         },
+        status=status,
     )
 
 
@@ -343,15 +466,35 @@ def _initial_ligne(c):
     return {"rang": c.rang, "proposition": c.proposition, "periode": c.periode_proposee_id}
 
 
+def _uuids_postes(request, nom):
+    """The uuids posted under ``nom``, in their order; anything that is not a uuid is dropped."""
+    resultat = []
+    for valeur in request.POST.getlist(nom):
+        try:
+            resultat.append(uuidlib.UUID(valeur))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(resultat))
+
+
+def _signaler_bilan(request, bilan, texte_faites):
+    """One French message for a batch: what was done, then each row left aside and why."""
+    ignorees = bilan.resume_ignorees()
+    if ignorees:
+        messages.warning(request, f"{texte_faites} ; {ignorees}")
+    else:
+        messages.success(request, f"{texte_faites}.")
+
+
 @require_POST
-@role_requis(Role.COMMISSION, Role.CPD, Role.ADMIN)
+@role_requis(*ROLES_ORDRE_DU_JOUR)
 def session_inscrire(request, uuid):
     session = _session(request, uuid)
     choisies = Candidature.objects.visibles_par(request.user).filter(
-        uuid__in=request.POST.getlist("candidatures"), campagne=session.campagne
+        uuid__in=_uuids_postes(request, "candidatures"), campagne=session.campagne
     )
     nb, erreurs = 0, 0
-    for candidature in choisies:
+    for candidature in choisies.order_by("pk"):
         try:
             workflow.appliquer("inscrire", candidature, request.user, session=session)
             nb += 1
@@ -365,50 +508,54 @@ def session_inscrire(request, uuid):
 
 
 @require_POST
-@role_requis(Role.COMMISSION, Role.ADMIN)
+@role_requis(*workflow.roles_pour("proposer"))
 def session_proposer(request, uuid):
+    """Two buttons of one form: "enregistrer" saves the ranking, "transmettre" also sends the proposals."""
     session = _session(request, uuid)
-    if session.cloturee:
-        messages.error(request, "Les propositions de cette session ont déjà été transmises.")
-        return redirect(session)
-    candidatures = list(session.candidatures.filter(etat=Etat.INSCRITE))
-    formulaires = [
-        (c, PropositionLigneForm(data=request.POST, prefix=str(c.uuid), campagne=session.campagne))
-        for c in candidatures
-    ]
-    invalides = [(c, f) for c, f in formulaires if not f.is_valid()]
+    transmettre = request.POST.get("action") == "transmettre"
+    formulaires = {
+        u: PropositionLigneForm(data=request.POST, prefix=str(u), campagne=session.campagne)
+        for u in _uuids_postes(request, "lignes")
+    }
+    invalides = {u: f for u, f in formulaires.items() if not f.is_valid()}
     if invalides:
-        for c, f in invalides:
-            _signaler_erreurs(request, f, prefixe=f"{c.titre} : ")
+        messages.error(request, "Le classement contient des erreurs : corrigez les lignes signalées.")
+        return _page_session(request, session, postees=formulaires, status=200)
+    lignes = {u: f.cleaned_data for u, f in formulaires.items()}
+    try:
+        bilan = workflow.enregistrer_classement(session, request.user, lignes, transmettre=transmettre)
+    except workflow.ClassementInvalide as erreur:
+        messages.error(request, erreur.message)
+        return _page_session(request, session, postees=formulaires, status=200)
+    except workflow.TransitionImpossible as erreur:
+        messages.error(request, erreur.message)
         return redirect(session)
-    rangs = [f.cleaned_data["rang"] for _, f in formulaires if f.cleaned_data.get("rang")]
-    if len(rangs) != len(set(rangs)):
-        messages.error(request, "Deux candidatures ne peuvent avoir le même rang.")
-        return redirect(session)
-    nb = 0
-    with transaction.atomic():
-        # Ranks first (unique per session): clear them, then set the new ones.
-        session.candidatures.filter(etat=Etat.INSCRITE).update(rang=None)
-        for c, f in formulaires:
-            if f.cleaned_data.get("rang"):
-                Candidature.objects.filter(pk=c.pk).update(rang=f.cleaned_data["rang"])
-        for c, f in formulaires:
-            if f.cleaned_data.get("proposition"):
-                workflow.appliquer(
-                    "proposer",
-                    c,
-                    request.user,
-                    proposition=f.cleaned_data["proposition"],
-                    periode=f.cleaned_data.get("periode"),
-                    rang=f.cleaned_data.get("rang"),
-                )
-                nb += 1
-    messages.success(request, f"Classement enregistré ; {nb} proposition(s) transmise(s) au DASEN.")
+    if transmettre:
+        _signaler_bilan(
+            request, bilan, f"Classement enregistré ; {len(bilan.faites)} proposition(s) transmise(s) au DASEN"
+        )
+    else:
+        _signaler_bilan(
+            request, bilan, "Classement enregistré ; rien n'est encore transmis au DASEN (bouton « Transmettre »)"
+        )
     return redirect(session)
 
 
 @require_POST
-@role_requis(Role.COMMISSION, Role.CPD, Role.ADMIN)
+@role_requis(*workflow.roles_pour("proposer"))
+def session_clore(request, uuid):
+    session = _session(request, uuid)
+    try:
+        workflow.clore_session(session, request.user)
+    except workflow.TransitionImpossible as erreur:
+        messages.error(request, erreur.message)
+    else:
+        messages.success(request, "Session close : elle n'accepte plus de nouvelle candidature.")
+    return redirect(session)
+
+
+@require_POST
+@role_requis(*ROLES_ORDRE_DU_JOUR)
 def session_pv(request, uuid):
     session = _session(request, uuid)
     demander_pv(session, request.user)
@@ -419,48 +566,79 @@ def session_pv(request, uuid):
 # --- DASEN ---------------------------------------------------------------------------------------------------
 
 
-@role_requis(Role.DASEN, Role.ADMIN, Role.COMMISSION, Role.CPD)
+@role_requis(*workflow.roles_pour("decider", "inscrire"))
 def decisions(request, uuid):
-    session = _session(request, uuid)
+    return _page_decisions(request, _session(request, uuid))
+
+
+def _page_decisions(request, session, postees=None, commune=None, status=200):
+    """The DASEN's page: each proposal with a decision that starts from the proposal and its own motivation."""
+    postees = postees or {}
     propositions = calculer_drapeaux(
         _liste(session.candidatures.filter(etat=Etat.PROPOSEE)).order_by("rang", "ecole__nom")
     )
+    lignes = [
+        (
+            c,
+            postees.get(c.uuid)
+            or DecisionLigneForm(
+                prefix=str(c.uuid), initial={"decision": workflow.DECISION_PROPOSEE.get(c.proposition)}
+            ),
+        )
+        for c in propositions
+    ]
     decidees = _liste(session.candidatures.filter(decision__gt="")).order_by("rang", "ecole__nom")
     return render(
         request,
         "candidatures/decisions.html",
         {
             "session": session,
-            "propositions": propositions,
+            "lignes": lignes,
+            "cochees": set(postees) if postees else {c.uuid for c in propositions},
+            "commune": commune or CommentaireForm(),
             "decidees": decidees,
-            "decisions": Decision.choices,
-            "peut_decider": request.user.role in (Role.DASEN, Role.ADMIN),
+            "peut_decider": workflow.peut_agir(request.user, "decider"),
         },
+        status=status,
     )
 
 
 @require_POST
-@role_requis(Role.DASEN, Role.ADMIN)
+@role_requis(*workflow.roles_pour("decider"))
 def decider_plusieurs(request, uuid):
     session = _session(request, uuid)
-    form = DecisionForm(data=request.POST)
-    choisies = session.candidatures.filter(uuid__in=request.POST.getlist("candidatures"), etat=Etat.PROPOSEE)
-    if not form.is_valid():
-        _signaler_erreurs(request, form)
-        return redirect("candidatures:decisions", uuid=session.uuid)
-    if not choisies:
+    commune = CommentaireForm(data=request.POST)
+    formulaires = {
+        u: DecisionLigneForm(data=request.POST, prefix=str(u)) for u in _uuids_postes(request, "candidatures")
+    }
+    if not formulaires:
         messages.error(request, "Cochez au moins une proposition à décider.")
         return redirect("candidatures:decisions", uuid=session.uuid)
-    with transaction.atomic():
-        for candidature in choisies:
-            workflow.appliquer(
-                "decider",
-                candidature,
-                request.user,
-                commentaire=form.cleaned_data["commentaire"],
-                decision=form.cleaned_data["decision"],
-            )
-    messages.success(request, f"{len(choisies)} décision(s) enregistrée(s) ; les enseignants sont prévenus.")
+    valides = commune.is_valid() & all([f.is_valid() for f in formulaires.values()])
+    if valides:
+        motivation_commune = commune.cleaned_data["commentaire"].strip()
+        for f in formulaires.values():
+            if not (f.cleaned_data["motivation"].strip() or motivation_commune):
+                f.add_error("motivation", "La motivation de la décision est obligatoire.")
+                valides = False
+    if not valides:
+        messages.error(
+            request, "La motivation de la décision est obligatoire : saisissez-la pour chaque proposition cochée "
+            "ou une motivation commune."
+            if any("motivation" in f.errors for f in formulaires.values())
+            else "La décision contient des erreurs : corrigez les lignes signalées.",
+        )  # fmt: skip
+        return _page_decisions(request, session, postees=formulaires, commune=commune)
+    lignes = [
+        (u, f.cleaned_data["decision"], f.cleaned_data["motivation"].strip() or motivation_commune)
+        for u, f in formulaires.items()
+    ]
+    bilan = workflow.decider_lot(session, request.user, lignes)
+    if not bilan.faites and not bilan.ignorees:
+        messages.error(request, "Cochez au moins une proposition à décider.")
+    else:
+        texte = f"{len(bilan.faites)} décision(s) enregistrée(s)"
+        _signaler_bilan(request, bilan, texte + (" ; les enseignants sont prévenus" if bilan.faites else ""))
     return redirect("candidatures:decisions", uuid=session.uuid)
 
 

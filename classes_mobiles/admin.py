@@ -20,6 +20,8 @@ class UtilisateurAdmin(UserAdmin):
     ordering = ["email"]
     list_display = ["email", "prenom", "nom", "role", "ecole", "circonscription", "is_active"]
     list_filter = ["role", "is_active", "circonscription"]
+    # select_related: each row shows its school and circonscription (one query per row otherwise).
+    list_select_related = ["ecole", "circonscription"]
     search_fields = ["email", "nom", "prenom"]
     autocomplete_fields = ["ecole", "circonscription"]
     fieldsets = (

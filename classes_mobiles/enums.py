@@ -40,6 +40,8 @@ class TypeDocument(models.TextChoices):
     """Kinds of generated PDF documents (each registers its generator in ``classes_mobiles.documents``)."""
 
     PV_COMMISSION = "pv_commission", "Procès-verbal de commission"
+    PROJET_DEPOSE = "projet_depose", "Projet déposé (accusé de réception)"
+    NOTIFICATION_DECISION = "notification_decision", "Notification de la décision"
 
 
 class EtatDocument(models.TextChoices):

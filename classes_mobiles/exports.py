@@ -1,10 +1,15 @@
-"""The ONE export helper: a table (headers + rows) to CSV, XLSX or ODS as a download."""
+"""The ONE export helper: a table (headers + rows) to CSV (streamed), XLSX or ODS as a download.
+
+Every cell goes through the same neutralisation: a text that a spreadsheet would read as a formula (it begins
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading apostrophe, the OWASP way, in the
+three formats alike. Numbers stay numbers (a negative ``int`` or ``Decimal`` is not text).
+Rows are plain sequences of values (build them with ``values_list()``, not model instances).
+"""
 
 import csv
-import io
 
 import tablib
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 FORMATS = {
@@ -12,26 +17,58 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
+# The first characters that make a spreadsheet evaluate a cell (OWASP "CSV injection").
+DEBUTS_DE_FORMULE = frozenset("=+-@\t\r")
+LIGNES_PAR_MORCEAU = 200  # CSV rows per streamed chunk
+
+
+def neutraliser(ligne):
+    """The row with None as "" and every text that could start a formula prefixed with an apostrophe."""
+    return [
+        ("'" + v if v[:1] in DEBUTS_DE_FORMULE else v) if v.__class__ is str else ("" if v is None else v)
+        for v in ligne
+    ]
+
+
+class _Tampon:
+    """A file-like object whose write() hands the text back, so that csv.writer formats one row at a time."""
+
+    def write(self, texte):
+        return texte
+
+
+def lignes_csv(entetes, lignes):
+    """The CSV text in chunks: French spreadsheet habits (';' separator, UTF-8 with a BOM for Excel's accents)."""
+    ecrivain = csv.writer(_Tampon(), delimiter=";")
+    yield "\ufeff" + ecrivain.writerow(neutraliser(entetes))
+    morceau = []
+    for ligne in lignes:
+        morceau.append(ecrivain.writerow(neutraliser(ligne)))
+        if len(morceau) >= LIGNES_PAR_MORCEAU:
+            yield "".join(morceau)
+            morceau = []
+    if morceau:
+        yield "".join(morceau)
 
 
 def contenu_export(format_export, entetes, lignes):
-    lignes = [["" if v is None else v for v in ligne] for ligne in lignes]
+    """The whole file as bytes (CSV included: for callers that attach it rather than serve it)."""
     if format_export == "csv":
-        # French spreadsheet habits: ';' separator, UTF-8 with BOM so that Excel reads accents.
-        tampon = io.StringIO()
-        ecrivain = csv.writer(tampon, delimiter=";")
-        ecrivain.writerow(entetes)
-        ecrivain.writerows(lignes)
-        return ("\ufeff" + tampon.getvalue()).encode("utf-8")
-    donnees = tablib.Dataset(*lignes, headers=entetes, title="Export")
+        return "".join(lignes_csv(entetes, lignes)).encode("utf-8")
+    donnees = tablib.Dataset(*(neutraliser(ligne) for ligne in lignes), headers=neutraliser(entetes), title="Export")
     return donnees.export(format_export)
 
 
 def reponse_export(format_export, nom, entetes, lignes):
+    """The download response: CSV streamed row by row, XLSX and ODS built whole (their libraries need it)."""
     if format_export not in FORMATS:
         return HttpResponse("Format d'export inconnu : csv, xlsx ou ods.", status=400, content_type="text/plain")
-    contenu = contenu_export(format_export, entetes, lignes)
-    reponse = HttpResponse(contenu, content_type=FORMATS[format_export])
+    if format_export == "csv":
+        reponse = StreamingHttpResponse(
+            (morceau.encode("utf-8") for morceau in lignes_csv(entetes, lignes)), content_type=FORMATS["csv"]
+        )
+    else:
+        reponse = HttpResponse(contenu_export(format_export, entetes, lignes), content_type=FORMATS[format_export])
     horodatage = timezone.localtime().strftime("%Y%m%d-%H%M")
     reponse["Content-Disposition"] = f'attachment; filename="{nom}-{horodatage}.{format_export}"'
     return reponse

@@ -1,9 +1,24 @@
-"""Role checks for views. Territory is enforced by the ``visibles_par`` querysets (404 outside)."""
+"""Role checks for views. Territory is enforced by the ``visibles_par`` querysets (404 outside).
+
+One rule for administrators: the ``admin`` role and Django superusers are the same person to the app
+(``est_admin``). An administrator opens every page and may perform every departmental action of the
+workflow; actions reserved to an author, a school or a circonscription stay theirs.
+"""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+
+from classes_mobiles.enums import Role
+
+
+def est_admin(user):
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) == Role.ADMIN)
+
+
+def a_un_role(user, roles):
+    return getattr(user, "role", None) in roles or est_admin(user)
 
 
 def role_requis(*roles):
@@ -13,7 +28,7 @@ def role_requis(*roles):
         @login_required
         @wraps(vue)
         def enveloppe(request, *args, **kwargs):
-            if request.user.role not in roles and not request.user.is_superuser:
+            if not a_un_role(request.user, roles):
                 raise PermissionDenied("Cette page n'est pas accessible avec votre rôle.")
             return vue(request, *args, **kwargs)
 

@@ -4,6 +4,7 @@ Defaults make `make run` work with nothing configured: SQLite (WAL), Celery task
 eagerly, e-mails printed on the console. Production values come from the environment.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "crispy_forms",
+    "axes",
     "classes_mobiles",
     "candidatures",
     "prets",
@@ -63,13 +65,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, hashed names, cached for a year) straight from gunicorn, before the session work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "classes_mobiles.middleware_prive.SessionGlissanteMiddleware",
+    "classes_mobiles.middleware_prive.PasDeCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "classes_mobiles.urls"
@@ -102,9 +110,13 @@ TEMPLATES = [
     }
 ]
 
+# Connections are reused across requests in production (a connection costs more than a small page's queries),
+# checked before reuse so that a database restart costs no error; DEBUG (runserver, tests) opens one per request.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=env_int("CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if DEBUG else 600),
+        conn_health_checks=True,
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -124,9 +136,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Throttling of login attempts (per e-mail and per IP address).
-LOGIN_MAX_TENTATIVES = env_int("LOGIN_MAX_TENTATIVES", 5)
-LOGIN_BLOCAGE_SECONDES = env_int("LOGIN_BLOCAGE_SECONDES", 15 * 60)
+# Login protection: django-axes counts failed logins per (account, address) pair, on the login page and on
+# /admin/login/ alike. One address does not lock every account (behind a proxy that would be the whole site),
+# and a successful login clears the count of that pair only.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_MAX_TENTATIVES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=env_int("LOGIN_BLOCAGE_SECONDES", 15 * 60))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (our accounts log in with their e-mail)
+AXES_USERNAME_CALLABLE = "classes_mobiles.comptes.identifiant_tentative"
+AXES_CLIENT_IP_CALLABLE = "classes_mobiles.comptes.adresse_client"
+AXES_LOCKOUT_CALLABLE = "classes_mobiles.comptes.reponse_blocage"  # the French page, status 429
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts only: successful logins and their addresses are not kept
+# Number of reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+# 0 (default): the header is ignored and the address is the connection's (REMOTE_ADDR); a client could write
+# anything in it. N: the address is the N-th from the right in X-Forwarded-For, the one our outermost proxy saw.
+PROXY_DE_CONFIANCE = env_int("PROXY_DE_CONFIANCE", 0)
+# The password-reset form: at most this many requests per address and per account in the window.
+REINITIALISATION_MAX_PAR_ADRESSE = env_int("REINITIALISATION_MAX_PAR_ADRESSE", 10)
+REINITIALISATION_MAX_PAR_COMPTE = env_int("REINITIALISATION_MAX_PAR_COMPTE", 3)
+REINITIALISATION_FENETRE_SECONDES = env_int("REINITIALISATION_FENETRE_SECONDES", 60 * 60)
+
+# Sessions end after a working day without activity (10 hours: 8 h to 18 h; the expiry slides with each
+# request, see classes_mobiles/middleware_prive.py), or when the browser closes if the user ticked
+# "Ordinateur partagé" at login.
+SESSION_COOKIE_AGE = env_int("SESSION_DUREE_INACTIVITE", 10 * 60 * 60)
+SESSION_RAFRAICHISSEMENT = 5 * 60
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
@@ -140,8 +176,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production: `collectstatic` writes compressed (gzip, brotli when installed) copies with hashed names, served by
+# WhiteNoise with far-future caching. DEBUG (runserver, tests) serves the sources as they are, no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# DEBUG: WhiteNoise serves the sources through the finders and rereads them on change (no STATIC_ROOT needed).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -179,8 +228,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 SECURE_REFERRER_POLICY = "same-origin"
+# The monitor may probe the health URL over plain HTTP on the loopback, behind the HTTPS front server.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+# Health URL (/sante/): how long it waits for the broker and for the workers' answer to a ping, in seconds.
+SANTE_DELAI = float(env_str("SANTE_DELAI", "1"))
 
 # Content-Security-Policy (django-csp), enforced: only the app's own scripts, styles, fonts and images
 # (the DSFR is served from our static files). No inline script or style attribute anywhere: scripts
@@ -200,13 +255,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One handler, on the root logger: every logger (django, celery, the apps) propagates to it and none has a handler
+# of its own, so each line is printed once (Django's default config gives "django" its own console handler too,
+# and the Celery worker adds one to the root unless told otherwise: see classes_mobiles/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "celery": {"level": env_str("CELERY_LOG_LEVEL", "WARNING")},
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "celery": {"handlers": [], "level": env_str("CELERY_LOG_LEVEL", "WARNING"), "propagate": True},
         "kombu": {"level": "WARNING" if not CELERY_TASK_ALWAYS_EAGER else "ERROR"},
     },
 }

@@ -3,30 +3,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classes_mobiles import views
-from classes_mobiles.comptes import ConnexionForm
+from classes_mobiles import sante, views
+from classes_mobiles.comptes import ConnexionView, ReinitialisationView
 
 admin.site.site_header = "Classes mobiles — administration"
 admin.site.site_title = "Classes mobiles"
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="comptes/connexion.html", authentication_form=ConnexionForm),
-        name="connexion",
-    ),
+    path("connexion/", ConnexionView.as_view(), name="connexion"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
-    path(
-        "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
-            template_name="comptes/mot_de_passe_oubli.html",
-            email_template_name="comptes/email/mot_de_passe_corps.txt",
-            subject_template_name="comptes/email/mot_de_passe_sujet.txt",
-            success_url="/mot-de-passe/oubli/envoye/",
-        ),
-        name="mot_de_passe_oubli",
-    ),
+    path("mot-de-passe/oubli/", ReinitialisationView.as_view(), name="mot_de_passe_oubli"),
     path(
         "mot-de-passe/oubli/envoye/",
         auth_views.PasswordResetDoneView.as_view(template_name="comptes/mot_de_passe_envoye.html"),
@@ -62,6 +49,7 @@ urlpatterns = [
     path("candidatures/", include("candidatures.urls")),
     path("documents/", include("classes_mobiles.urls_documents")),
     path("admin/", admin.site.urls),
+    path("sante/", sante.sante, name="sante"),
     # Browsers ask for /favicon.ico on pages that do not name one (the admin's): no 404 in their console.
     path("favicon.ico", views.favicon),
 ]

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
-from classes_mobiles.accueil import actions_pour
+from classes_mobiles.accueil import a_traiter, actions_pour
 from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import role_requis
@@ -19,6 +19,7 @@ def accueil(request):
         "campagne": Campagne.objects.visibles_par(user).courante(),
         "nb_ecoles": Ecole.objects.visibles_par(user).count(),
         "actions": actions_pour(user),
+        "a_traiter": a_traiter(user),
     }
     return render(request, "classes_mobiles/accueil.html", context)
 

@@ -31,6 +31,7 @@ TEXTES = {
     "Usages prévus du matériel": "Photos, prise de son, traitement de texte en ateliers.",
     "Précisions sur les conditions matérielles": "Armoire forte dans la salle informatique.",
 }
+DEBUT_PERIODES = datetime.date.today() + datetime.timedelta(days=60)
 ETAPES = [
     "Soumettre au directeur",
     "Autoriser",
@@ -52,8 +53,9 @@ def acteurs():
             campagne=campagne,
             numero=n,
             libelle=f"Période {n}",
-            date_debut=datetime.date(2026, 1, 5) + datetime.timedelta(weeks=7 * (n - 1)),
-            date_fin=datetime.date(2026, 2, 13) + datetime.timedelta(weeks=7 * (n - 1)),
+            # Periods still to come whatever today's date: a started period cannot be wished.
+            date_debut=DEBUT_PERIODES + datetime.timedelta(weeks=7 * (n - 1)),
+            date_fin=DEBUT_PERIODES + datetime.timedelta(weeks=7 * (n - 1), days=39),
         )
         for n in (1, 2, 3)
     ]
@@ -106,6 +108,14 @@ class Parcours:
         self.page.get_by_role(role, name=nom, **options).click()
         self.page.wait_for_url(motif_url)
         self.auditer(contexte)
+
+    def a_traiter(self, libelle, nombre, motif_url, qui):
+        """The home page counts what waits for this actor; its tile leads to where it is done."""
+        lien = self.page.locator("#a-traiter").get_by_role("link", name=f"{libelle} : {nombre} candidature")
+        expect(lien).to_be_visible()
+        lien.click()
+        self.page.wait_for_url(motif_url)
+        self.auditer(f"{libelle} depuis l'accueil ({qui})")
 
     def message(self, texte):
         expect(self.page.locator(".fr-alert").filter(has_text=texte)).to_be_visible()
@@ -163,11 +173,16 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     )
     p.message("Candidature soumise")
     expect(page.locator("main .fr-badge").first).to_have_text("Soumise au directeur")
+    # The receipt: file number and date on the page, the project as filed as a PDF.
+    candidature.refresh_from_db()
+    recepisse = page.locator("#recepisse")
+    expect(recepisse).to_contain_text(f"Dossier n° {candidature.numero}, déposé le")
+    expect(recepisse.get_by_role("link", name=re.compile("Télécharger le document"))).to_be_visible()
     p.deconnexion("enseignant")
 
     # 2. The director of the school authorises it.
     p.connexion(acteurs["directeur"], "directeur")
-    p.menu("À autoriser", "**/candidatures/a-autoriser/", "directeur")
+    p.a_traiter("À autoriser", 1, "**/candidatures/a-autoriser/", "directeur")
     p.cliquer("link", TITRE, f"**{candidature.get_absolute_url()}", "candidature (directeur)")
     p.cliquer("button", "Autoriser la candidature", f"**{candidature.get_absolute_url()}", "candidature autorisée")
     p.message("c'est fait")
@@ -176,7 +191,7 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
 
     # 3. The IEN of the circonscription gives a favourable opinion.
     p.connexion(acteurs["ien"], "IEN")
-    p.menu("À examiner", "**/candidatures/a-examiner/", "IEN")
+    p.a_traiter("À examiner", 1, "**/candidatures/a-examiner/", "IEN")
     p.cliquer("link", TITRE, f"**{candidature.get_absolute_url()}", "candidature (IEN)")
     avis = page.get_by_role("group", name=re.compile("Avis de l'IEN"))
     cocher(avis.get_by_label("Favorable", exact=True))
@@ -188,7 +203,7 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
 
     # 4. A commission member creates a session, puts the candidature on its agenda, ranks and proposes it.
     p.connexion(acteurs["commission"], "commission")
-    p.menu("Commission", "**/candidatures/commission/", "commission")
+    p.a_traiter("À inscrire en commission", 1, "**/candidatures/commission/", "commission")
     date_session = datetime.date.today() + datetime.timedelta(days=14)
     page.get_by_label("Date de la session").fill(date_session.isoformat())
     page.get_by_label("Lieu", exact=True).fill("DSDEN, salle 3")
@@ -203,23 +218,36 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     page.get_by_label(f"Rang de « {TITRE} »").fill("1")
     page.get_by_label(f"Proposition pour « {TITRE} »").select_option(label="Retenue")
     page.get_by_label(f"Période proposée pour « {TITRE} »").select_option(label=str(periode_2))
-    p.cliquer(
-        "button", "Enregistrer le classement et transmettre les propositions", url_session, "propositions transmises"
-    )
+    p.cliquer("button", "Enregistrer le classement", url_session, "classement enregistré")
+    p.message("Classement enregistré ; rien n'est encore transmis au DASEN")
+    expect(page.get_by_label(f"Rang de « {TITRE} »")).to_have_value("1")
+    expect(page.get_by_label(f"Proposition pour « {TITRE} »")).to_have_value("retenue")
+    p.cliquer("button", "Transmettre les propositions au DASEN", url_session, "propositions transmises")
     p.message("1 proposition(s) transmise(s) au DASEN.")
     p.deconnexion("commission")
 
+    # 4 bis. The teacher does not learn the commission's proposal before the DASEN decides.
+    p.connexion(acteurs["enseignant"], "enseignant, avant la décision")
+    p.menu("Mes candidatures", "**/candidatures/mes-candidatures/", "enseignant, avant la décision")
+    p.cliquer("link", TITRE, f"**{candidature.get_absolute_url()}", "candidature proposée (enseignant)")
+    principal = page.get_by_role("main")
+    expect(principal).not_to_contain_text("Retenue")
+    expect(principal).not_to_contain_text("retenue")
+    expect(principal).not_to_contain_text(periode_2.libelle)
+    expect(page.locator("h2#historique + ol > li").nth(4)).to_contain_text(
+        "Examen par la commission : proposition transmise au DASEN"
+    )
+    p.deconnexion("enseignant, avant la décision")
+
     # 5. The DASEN accepts the proposal, with a motivation.
     p.connexion(acteurs["dasen"], "DASEN")
-    p.menu("Commission", "**/candidatures/commission/", "DASEN")
+    p.a_traiter("À décider", 1, "**/candidatures/commission/", "DASEN")
     p.cliquer("link", "propositions et décisions", f"{url_session}decisions/", "propositions (DASEN)")
-    propositions = page.get_by_role("group", name="Propositions en attente de décision")
-    cocher(propositions.get_by_label(re.compile(TITRE)))
-    expect(
-        page.get_by_role("group", name="Décision pour les propositions cochées").get_by_label("Acceptée")
-    ).to_be_checked()
-    page.get_by_label("Motivation").fill(MOTIVATION_DASEN)
-    p.cliquer("button", "Enregistrer la décision", f"{url_session}decisions/", "décision enregistrée")
+    # The decision starts from the proposal (retenue → acceptée); the motivation is the candidature's own.
+    expect(page.get_by_label(f"Décider « {TITRE} »")).to_be_checked()
+    expect(page.get_by_label(f"Décision pour « {TITRE} »")).to_have_value("acceptee")
+    page.get_by_label(f"Motivation pour « {TITRE} »").fill(MOTIVATION_DASEN)
+    p.cliquer("button", "Enregistrer les décisions cochées", f"{url_session}decisions/", "décision enregistrée")
     p.message("1 décision(s) enregistrée(s)")
     expect(page.get_by_text("Aucune proposition en attente de décision.")).to_be_visible()
     p.deconnexion("DASEN")
@@ -233,13 +261,19 @@ def test_parcours_complet_de_la_candidature(page, live_server, requetes, acteurs
     decision = page.locator("#decision")
     expect(decision).to_contain_text("Acceptée")
     expect(decision).to_contain_text(MOTIVATION_DASEN)
-    expect(page.get_by_text(f"{periode_2}")).to_be_visible()
+    expect(decision).to_contain_text(str(periode_2))
     historique = page.locator("h2#historique + ol > li")
     libelles = [li.locator("strong").inner_text().strip() for li in historique.all()]
     assert libelles == ETAPES
     expect(historique.nth(2)).to_contain_text(COMMENTAIRE_IEN)
     expect(historique.nth(5)).to_contain_text(MOTIVATION_DASEN)
     expect(page.get_by_role("link", name="Modifier et soumettre")).to_have_count(0)
+    # The acceptance notice as a PDF.
+    p.cliquer(
+        "button", "Obtenir la notification de la décision (PDF)", re.compile(r"/documents/[0-9a-f-]{36}/$"),
+        "notification de la décision",
+    )  # fmt: skip
+    expect(page.get_by_role("link", name=re.compile("Télécharger le document"))).to_be_visible()
 
     candidature.refresh_from_db()
     assert (candidature.etat, candidature.rang, candidature.periode_proposee) == (Etat.ACCEPTEE, 1, periode_2)

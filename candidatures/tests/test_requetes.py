@@ -67,7 +67,11 @@ def pages(d):
         "ien_a_examiner": (d["ien"], reverse("candidatures:a_examiner"), "Candidatures à examiner"),
         "liste_departement": (d["commission"], reverse("candidatures:liste"), "Liste des candidatures"),
         "session_commission": (d["commission"], reverse("candidatures:session_detail", args=[session]), "Rang de"),
-        "decisions_dasen": (d["dasen"], reverse("candidatures:decisions", args=[session]), "Enregistrer la décision"),
+        "decisions_dasen": (
+            d["dasen"],
+            reverse("candidatures:decisions", args=[session]),
+            "Enregistrer les décisions cochées",
+        ),
     }
 
 

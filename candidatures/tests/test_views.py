@@ -94,7 +94,7 @@ def url(nom, *args):
 
 VUES_GET = ["mes_candidatures", "nouvelle", "a_autoriser", "a_examiner", "liste", "sessions"]
 VUES_SESSION_GET = ["session_detail", "decisions"]
-VUES_SESSION_POST = ["session_inscrire", "session_proposer", "session_pv", "decider_plusieurs"]
+VUES_SESSION_POST = ["session_inscrire", "session_proposer", "session_clore", "session_pv", "decider_plusieurs"]
 
 
 def toutes_les_urls(m):
@@ -134,6 +134,7 @@ MAUVAIS_ROLES = [
     ("get", "decisions", ["enseignant", "ien", "erun", "dsi"]),
     ("post", "session_inscrire", ["ien", "dasen", "dsi"]),
     ("post", "session_proposer", ["cpd", "dasen", "ien"]),
+    ("post", "session_clore", ["cpd", "dasen", "ien", "enseignant"]),
     ("post", "session_pv", ["dasen", "ien", "enseignant"]),
     ("post", "decider_plusieurs", ["commission", "cpd", "ien"]),
     ("get", "modifier", ["ien", "dasen", "commission"]),
@@ -147,6 +148,7 @@ def test_mauvais_role_403(client, monde, methode, nom, roles):
         "decisions",
         "session_inscrire",
         "session_proposer",
+        "session_clore",
         "session_pv",
         "decider_plusieurs",
     }
@@ -618,7 +620,8 @@ def export(monde):
 
 
 def lignes_csv(reponse):
-    texte = reponse.content.decode("utf-8")
+    # The CSV export is streamed.
+    texte = b"".join(reponse.streaming_content).decode("utf-8")
     assert texte.startswith("\ufeff")
     return list(csv.reader(io.StringIO(texte[1:]), delimiter=";"))
 
@@ -702,7 +705,8 @@ def test_sessions_liste(client, monde, role):
 
 def test_creer_une_session(client, monde):
     client.force_login(monde.commission)
-    reponse = client.post(url("sessions"), {"date": "2026-03-12", "lieu": "Arras", "membres": [monde.ien.pk]})
+    date = datetime.date.today() + datetime.timedelta(days=20)
+    reponse = client.post(url("sessions"), {"date": date.isoformat(), "lieu": "Arras", "membres": [monde.ien.pk]})
     session = SessionCommission.objects.get(lieu="Arras")
     assert reponse.status_code == 302 and reponse.url == session.get_absolute_url()
     assert (session.campagne, list(session.membres.all())) == (monde.campagne, [monde.ien])
@@ -739,7 +743,8 @@ def test_session_detail(client, en_commission, role):
     assert voit(reponse, m.candidature.ecole.circonscription.nom)
     assert voit(reponse, "Aucun procès-verbal n'a encore été généré.")
     peut_proposer = role in ("commission", "admin")
-    assert voit(reponse, "Enregistrer le classement et transmettre les propositions") == peut_proposer
+    assert voit(reponse, "Transmettre les propositions au DASEN") == peut_proposer
+    assert voit(reponse, "Enregistrer le classement") == peut_proposer
     if peut_proposer:
         assert voit(reponse, "Janvier-février")  # the period select of the row
     # The candidature waiting to be inscribed shows for those who may inscribe.
@@ -765,6 +770,8 @@ def test_session_proposer(client, en_commission):
     client.force_login(m.commission)
     prefixe = str(m.candidature.uuid)
     donnees = {
+        "lignes": [prefixe],
+        "action": "transmettre",
         f"{prefixe}-rang": "1",
         f"{prefixe}-proposition": Proposition.RETENUE,
         f"{prefixe}-periode": m.periode.pk,
@@ -780,7 +787,12 @@ def test_session_proposer_periode_d_une_autre_campagne(client, en_commission):
     m = en_commission
     client.force_login(m.commission)
     prefixe, autre = str(m.candidature.uuid), PeriodeFactory()
-    donnees = {f"{prefixe}-rang": "1", f"{prefixe}-proposition": Proposition.RETENUE, f"{prefixe}-periode": autre.pk}
+    donnees = {
+        "lignes": [prefixe],
+        f"{prefixe}-rang": "1",
+        f"{prefixe}-proposition": Proposition.RETENUE,
+        f"{prefixe}-periode": autre.pk,
+    }
     reponse = client.post(url("session_proposer", m.session.uuid), donnees, follow=True)
     assert reponse.status_code == 200
     assert voit(reponse, "Cette période n'appartient pas à la campagne.")
@@ -793,7 +805,9 @@ def test_session_proposer_retenue_sans_periode(client, en_commission):
     client.force_login(m.commission)
     prefixe = str(m.candidature.uuid)
     reponse = client.post(
-        url("session_proposer", m.session.uuid), {f"{prefixe}-proposition": Proposition.RETENUE}, follow=True
+        url("session_proposer", m.session.uuid),
+        {"lignes": [prefixe], f"{prefixe}-proposition": Proposition.RETENUE},
+        follow=True,
     )
     assert voit(reponse, "Une candidature retenue demande une période.")
     m.candidature.refresh_from_db()
@@ -828,13 +842,14 @@ def test_decisions_page(client, proposee, role):
     assert reponse.status_code == 200
     assert voit(reponse, "Journal de classe")
     assert voit(reponse, "retenue (Janvier-février)")
-    assert voit(reponse, "Enregistrer la décision") == (role in ("dasen", "admin"))
+    assert voit(reponse, "Enregistrer les décisions cochées") == (role in ("dasen", "admin"))
 
 
 def test_decider_plusieurs(client, proposee, django_capture_on_commit_callbacks):
     m = proposee
     client.force_login(m.dasen)
-    donnees = {"candidatures": [str(m.candidature.uuid)], "decision": Decision.ACCEPTEE, "commentaire": "Retenue."}
+    prefixe = str(m.candidature.uuid)
+    donnees = {"candidatures": [prefixe], f"{prefixe}-decision": Decision.ACCEPTEE, "commentaire": "Retenue."}
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(url("decider_plusieurs", m.session.uuid), donnees, follow=True)
     assert reponse.status_code == 200
@@ -844,8 +859,11 @@ def test_decider_plusieurs(client, proposee, django_capture_on_commit_callbacks)
     assert m.enseignant.email in mail.outbox[0].to
     assert voit(reponse, "Aucune proposition en attente de décision.")
     # Posted again: nothing left to decide, nothing changes.
-    reponse = client.post(url("decider_plusieurs", m.session.uuid), {**donnees, "decision": "refusee"}, follow=True)
-    assert voit(reponse, "Cochez au moins une proposition à décider.")
+    reponse = client.post(
+        url("decider_plusieurs", m.session.uuid), {**donnees, f"{prefixe}-decision": "refusee"}, follow=True
+    )
+    assert voit(reponse, "0 décision(s) enregistrée(s)")
+    assert voit(reponse, "1 candidature ignorée : « Journal de classe » déjà décidée entre-temps (acceptée).")
     m.candidature.refresh_from_db()
     assert m.candidature.etat == Etat.ACCEPTEE
     assert TransitionCandidature.objects.filter(candidature=m.candidature).count() == 1
@@ -854,7 +872,8 @@ def test_decider_plusieurs(client, proposee, django_capture_on_commit_callbacks)
 def test_decider_sans_motivation(client, proposee):
     m = proposee
     client.force_login(m.dasen)
-    donnees = {"candidatures": [str(m.candidature.uuid)], "decision": Decision.ACCEPTEE}
+    prefixe = str(m.candidature.uuid)
+    donnees = {"candidatures": [prefixe], f"{prefixe}-decision": Decision.ACCEPTEE, f"{prefixe}-motivation": "  "}
     reponse = client.post(url("decider_plusieurs", m.session.uuid), donnees, follow=True)
     assert reponse.status_code == 200
     assert voit(reponse, "La motivation de la décision est obligatoire.")

@@ -92,12 +92,23 @@ class UtilisateurFactory(DjangoModelFactory):
         admin = factory.Trait(role=Role.ADMIN, is_staff=True, is_superuser=True)
 
 
+DANS_DEUX_MOIS = datetime.timedelta(days=60)
+
+
+def annee_scolaire_de(jour):
+    """« 2025-2026 » for any day from 1 September 2025 to 31 August 2026."""
+    debut = jour.year if jour.month >= 9 else jour.year - 1
+    return f"{debut}-{debut + 1}"
+
+
 class CampagneFactory(DjangoModelFactory):
     class Meta:
         model = Campagne
 
     nom = factory.Sequence(lambda n: f"Campagne {n}")
-    annee_scolaire = "2025-2026"
+    # The school year of the loans (in about two months), whatever today's date: the campaign is open now and
+    # its periods (PeriodeFactory) are still to come.
+    annee_scolaire = factory.LazyFunction(lambda: annee_scolaire_de(datetime.date.today() + DANS_DEUX_MOIS))
     zone = Zone.B
     mode_periodes = ModePeriodes.SIX_SEMAINES
     date_ouverture_depot = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
@@ -111,5 +122,5 @@ class PeriodeFactory(DjangoModelFactory):
     campagne = factory.SubFactory(CampagneFactory)
     numero = factory.Sequence(lambda n: n + 1)
     libelle = factory.LazyAttribute(lambda o: f"Période {o.numero}")
-    date_debut = datetime.date(2026, 1, 5)
-    date_fin = datetime.date(2026, 2, 13)
+    date_debut = factory.LazyFunction(lambda: datetime.date.today() + DANS_DEUX_MOIS)
+    date_fin = factory.LazyAttribute(lambda o: o.date_debut + datetime.timedelta(days=40))

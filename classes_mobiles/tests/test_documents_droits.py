@@ -101,6 +101,41 @@ def session_de_commission():
     return Cas(cle=cle_pv(session), acteurs=acteurs_autour(premiere.ecole, premiere.enseignant))
 
 
+# The file's documents follow the candidature (visibles_par): its author, the school's director, the
+# circonscription's IEN and eRUN, the departmental roles except the DSI (accepted candidatures only).
+VOIENT_LA_CANDIDATURE = frozenset(
+    {AUTEUR, DIRECTEUR_ECOLE, IEN_CIRCO, ERUN_CIRCO, CPD, COMMISSION, DASEN, ADMIN, SUPERUTILISATEUR}
+)
+
+
+def candidature_deposee():
+    """A filed project (one filing in its log): its receipt is the project as filed."""
+    from candidatures.enums import Etat
+    from candidatures.notices import cle_projet_depose
+
+    c = CandidatureFactory(autorisee=True)
+    c.historique.create(
+        transition="soumettre", libelle="Soumettre au directeur", auteur=c.enseignant,
+        etat_avant=Etat.BROUILLON, etat_apres=Etat.SOUMISE,
+    )  # fmt: skip
+    return Cas(cle=cle_projet_depose(c, 1), acteurs=acteurs_autour(c.ecole, c.enseignant))
+
+
+def candidature_refusee():
+    """A refused candidature: its notice states the appeal; the DSI, who sees accepted ones only, does not see it."""
+    from candidatures.enums import Decision, Etat
+    from candidatures.notices import cle_notification
+
+    c = CandidatureFactory(
+        acceptee=True, etat=Etat.REFUSEE, decision=Decision.REFUSEE, motivation_decision="Moyens épuisés."
+    )
+    c.historique.create(
+        transition="decider", libelle="Décision du DASEN : refusée", auteur=UtilisateurFactory(role=Role.DASEN),
+        etat_avant=Etat.PROPOSEE, etat_apres=Etat.REFUSEE, commentaire="Moyens épuisés.",
+    )  # fmt: skip
+    return Cas(cle=cle_notification(c), acteurs=acteurs_autour(c.ecole, c.enseignant))
+
+
 # The DSI is a departmental account but sees accepted candidatures only: never the minutes.
 MATRICE = {
     TypeDocument.PV_COMMISSION: [
@@ -109,6 +144,22 @@ MATRICE = {
             session_de_commission,
             voir=frozenset({CPD, COMMISSION, DASEN, ADMIN, SUPERUTILISATEUR}),
             demander=frozenset({CPD, COMMISSION, ADMIN, SUPERUTILISATEUR}),
+        ),
+    ],
+    TypeDocument.PROJET_DEPOSE: [
+        Scenario(
+            "candidature déposée",
+            candidature_deposee,
+            voir=VOIENT_LA_CANDIDATURE,
+            demander=VOIENT_LA_CANDIDATURE,
+        ),
+    ],
+    TypeDocument.NOTIFICATION_DECISION: [
+        Scenario(
+            "candidature refusée",
+            candidature_refusee,
+            voir=VOIENT_LA_CANDIDATURE,
+            demander=VOIENT_LA_CANDIDATURE,
         ),
     ],
 }
