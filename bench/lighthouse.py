@@ -76,7 +76,12 @@ def mesurer(url, cookie):
         if cookie:
             commande.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
         env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-        subprocess.run(commande, check=True, env=env, timeout=300)
+        for essai in (1, 2):  # Chromium sometimes fails to start on a loaded machine: one more try
+            execution = subprocess.run(commande, env=env, timeout=300, capture_output=True, text=True, check=False)
+            if execution.returncode == 0:
+                break
+            if essai == 2:
+                sys.exit(f"Lighthouse a échoué sur {url} :\n{execution.stderr[-2000:]}")
         resultat = json.loads(rapport.read_text())
     scores = {nom: resultat["categories"][nom]["score"] for nom in CIBLES}
     audits = resultat["audits"]
@@ -110,8 +115,10 @@ def main():
         ("liste de l'IEN", "/candidatures/a-examiner/", cookie_ien),
         ("session de commission", seance, cookie_commission),
     ]
-    print(f"Lighthouse (mobile) sur {args.base} — cibles : accessibilité 100, bonnes pratiques 100, "
-          f"performance ≥ 90, CLS < {CLS_MAX}")
+    print(
+        f"Lighthouse (mobile) sur {args.base} — cibles : accessibilité 100, bonnes pratiques 100, "
+        f"performance ≥ 90, CLS < {CLS_MAX}"
+    )
     print(f"{'page':<24} {'access.':>8} {'b. prat.':>8} {'perf.':>6} {'CLS':>6} {'LCP ms':>7} {'Ko':>6}")
     rate = False
     for nom, chemin, cookie in pages:
