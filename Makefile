@@ -49,10 +49,10 @@ run: system-run demo ## Start the app with demo data on http://127.0.0.1:8000/
 	@echo ""
 	@echo "  Classes mobiles : http://$(HOST):$(PORT)/"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-worker: $(VENV)/.installed-run ## Start a Celery worker (needs CELERY_BROKER_URL)
-	$(BIN)/celery -A classes_mobiles worker --loglevel=INFO --concurrency=2
+worker: $(VENV)/.installed-run ## Start a Celery worker with its beat (periodic jobs: outbox…); needs CELERY_BROKER_URL
+	$(BIN)/celery -A classes_mobiles worker --beat --schedule=$(VENV)/celerybeat-schedule --loglevel=INFO --concurrency=2
 
 test: system-test $(VENV)/.installed-test node_modules/.installed ## Run the whole test suite (the Nu HTML Checker comes from npm)
 	TEMPLATE_STRICT=1 $(BIN)/pytest

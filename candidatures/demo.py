@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from classes_mobiles.enums import Role
 from classes_mobiles.models import Ecole, Utilisateur
@@ -27,7 +28,8 @@ NOMS = ["Duquesnoy", "Lemaire-Roux", "Benali", "Haudecoeur", "Prévost", "Tellie
 def creer_candidatures_demo(campagne, sortie=print):
     if campagne is None or Candidature.objects.filter(campagne=campagne).exists():
         return
-    periodes = list(campagne.periodes.order_by("date_debut"))
+    # Only periods still to come can be wished (see annee_scolaire_courante: there always are some).
+    periodes = list(campagne.periodes.filter(date_debut__gt=timezone.localdate()).order_by("date_debut"))
     ien = Utilisateur.objects.filter(role=Role.IEN).first()
     commission = Utilisateur.objects.filter(role=Role.COMMISSION).first()
     dasen = Utilisateur.objects.filter(role=Role.DASEN).first()
@@ -39,14 +41,9 @@ def creer_candidatures_demo(campagne, sortie=print):
     )
     session.membres.add(commission)
     for i, ((titre, niveaux, etat_vise), ecole) in enumerate(zip(PROJETS, ecoles, strict=False)):
-        enseignant = Utilisateur.objects.create_user(
-            f"enseignant{i + 2}@demo.classes-mobiles.fr", None, role=Role.ENSEIGNANT, ecole=ecole,
-            prenom=PRENOMS[i], nom=NOMS[i],
-        )  # fmt: skip
-        directeur = Utilisateur.objects.create_user(
-            f"directeur{i + 2}@demo.classes-mobiles.fr", None, role=Role.DIRECTEUR, ecole=ecole,
-            prenom="Direction", nom=ecole.nom[:90],
-        )  # fmt: skip
+        # The accounts of an earlier year's demo are reused (run again in a later school year).
+        enseignant = _compte(f"enseignant{i + 2}", Role.ENSEIGNANT, ecole, PRENOMS[i], NOMS[i])
+        directeur = _compte(f"directeur{i + 2}", Role.DIRECTEUR, ecole, "Direction", ecole.nom[:90])
         c = Candidature.objects.create(
             campagne=campagne, ecole=ecole, enseignant=enseignant, titre=titre, niveaux=niveaux,
             nb_eleves=20 + i, motivation="Faire entrer le numérique dans les pratiques ordinaires de la classe.",
@@ -78,3 +75,13 @@ def creer_candidatures_demo(campagne, sortie=print):
                 workflow.appliquer("decider", c, dasen, commentaire="Projet retenu par la commission.",
                                    decision=Decision.ACCEPTEE)  # fmt: skip
     sortie(f"{len(PROJETS)} candidatures de démonstration et une session de commission créées.")
+
+
+def _compte(identifiant, role, ecole, prenom, nom):
+    email = f"{identifiant}@demo.classes-mobiles.fr"
+    user = Utilisateur.objects.filter(email=email).first()
+    if user is None:
+        return Utilisateur.objects.create_user(email, None, role=role, ecole=ecole, prenom=prenom, nom=nom)
+    user.role, user.ecole, user.prenom, user.nom, user.is_active = role, ecole, prenom, nom, True
+    user.save(update_fields=["role", "ecole", "prenom", "nom", "is_active"])
+    return user

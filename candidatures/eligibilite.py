@@ -13,17 +13,27 @@ PARTICIPATIONS_MAX = 2
 ETATS_DEPOSES_ACTIFS = [e for e in Etat.values if e not in (Etat.BROUILLON, Etat.RETIREE, Etat.REFUSEE_DIRECTEUR)]
 
 
-def calculer_drapeaux(candidatures):
-    """Set ``c.drapeaux`` (French sentences) on each candidature; 2 queries whatever their number."""
+def calculer_drapeaux(candidatures, parmi=None):
+    """Set ``c.drapeaux`` (French sentences) on each candidature; 2 queries whatever their number.
+
+    ``parmi``: the queryset the candidatures come from, when they are many (an export): the related rows are
+    then selected by subquery rather than through lists of thousands of ids."""
     candidatures = list(candidatures)
     if not candidatures:
         return candidatures
-    ecoles = {c.ecole_id for c in candidatures}
-    enseignants = {c.enseignant_id for c in candidatures}
-    campagnes = {c.campagne_id for c in candidatures}
+    if parmi is not None:
+        ecoles, enseignants, campagnes = (parmi.values(champ) for champ in ("ecole_id", "enseignant_id", "campagne_id"))
+    else:
+        ecoles = {c.ecole_id for c in candidatures}
+        enseignants = {c.enseignant_id for c in candidatures}
+        campagnes = {c.campagne_id for c in candidatures}
     # Earlier participations: accepted candidatures of other campaigns, for these schools or teachers.
-    participations = Candidature.objects.filter(etat=Etat.ACCEPTEE).filter(
-        Q(ecole_id__in=ecoles) | Q(enseignant_id__in=enseignants)
+    # (Only campaigns earlier than the latest one here can count: the others are not fetched.)
+    derniere_annee = max(c.campagne.annee_scolaire for c in candidatures)
+    participations = Candidature.objects.filter(
+        Q(ecole_id__in=ecoles) | Q(enseignant_id__in=enseignants),
+        etat=Etat.ACCEPTEE,
+        campagne__annee_scolaire__lt=derniere_annee,
     )
     par_ecole, par_enseignant = defaultdict(set), defaultdict(set)
     for ecole_id, enseignant_id, campagne_id, annee in participations.values_list(

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
+from classes_mobiles.champs import TexteLong
 from classes_mobiles.enums import Role
 from classes_mobiles.models import Campagne, Ecole, Periode
 from classes_mobiles.models.territoire import _perimetre
@@ -83,9 +84,7 @@ class SessionCommission(models.Model):
     date = models.DateField("date de la session")
     lieu = models.CharField("lieu", max_length=200, blank=True)
     membres = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="membres", blank=True)
-    membres_externes = models.TextField(
-        "autres membres", blank=True, help_text="Une personne par ligne (nom et qualité)."
-    )
+    membres_externes = TexteLong("autres membres", blank=True, help_text="Une personne par ligne (nom et qualité).")
     cloturee = models.BooleanField("propositions transmises au DASEN", default=False)
 
     objects = SessionQuerySet.as_manager()
@@ -114,6 +113,57 @@ class SessionCommission(models.Model):
                 )
 
 
+ETATS_DECIDES = [Etat.ACCEPTEE, Etat.REFUSEE, Etat.LISTE_ATTENTE]
+ETATS_EN_SESSION = [Etat.INSCRITE, Etat.PROPOSEE, *ETATS_DECIDES]
+ETATS_HORS_SESSION = [e for e in Etat.values if e not in ETATS_EN_SESSION]
+
+
+def _dans(champ, choix, vide=False):
+    """The field holds one of its choices (or is empty when ``vide``): the database refuses anything else."""
+    return models.CheckConstraint(
+        name=f"candidature_{champ}_valide", condition=Q(**{f"{champ}__in": [*choix, *([""] if vide else [])]})
+    )
+
+
+# What the workflow guarantees, refused by the database too (a bug, a script or a manual edit cannot break it).
+CONTRAINTES_ETAT = [
+    _dans("etat", Etat.values),
+    _dans("avis_ien", Avis.values, vide=True),
+    _dans("proposition", Proposition.values, vide=True),
+    _dans("decision", Decision.values, vide=True),
+    # A decision only in a decided state, and the one that state says (Decision and Etat share these values).
+    models.CheckConstraint(
+        name="candidature_decision_selon_etat",
+        condition=Q(decision="", etat__in=[e for e in Etat.values if e not in ETATS_DECIDES])
+        | Q(etat__in=ETATS_DECIDES, etat=F("decision")),
+    ),
+    # On an agenda from inscription on; never before, nor once withdrawn.
+    models.CheckConstraint(
+        name="candidature_session_selon_etat",
+        condition=Q(etat__in=ETATS_HORS_SESSION, session__isnull=True)
+        | Q(etat__in=[Etat.INSCRITE, Etat.PROPOSEE], session__isnull=False)
+        | Q(etat__in=ETATS_DECIDES),
+    ),
+    # Rank and proposal belong to a session; a proposed period to a "retenue" proposal.
+    models.CheckConstraint(
+        name="candidature_rang_avec_session", condition=Q(rang__isnull=True) | Q(session__isnull=False)
+    ),
+    models.CheckConstraint(
+        name="candidature_proposition_avec_session", condition=Q(proposition="") | Q(session__isnull=False)
+    ),
+    models.CheckConstraint(
+        name="candidature_periode_si_retenue",
+        condition=Q(periode_proposee__isnull=True) | Q(proposition=Proposition.RETENUE),
+    ),
+    # A proposal once transmitted, and in every decided state.
+    models.CheckConstraint(
+        name="candidature_proposition_transmise",
+        condition=Q(etat__in=[Etat.PROPOSEE, *ETATS_DECIDES], proposition__in=Proposition.values)
+        | Q(etat__in=[e for e in Etat.values if e not in (Etat.PROPOSEE, *ETATS_DECIDES)]),
+    ),
+]
+
+
 class Candidature(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="candidatures")
@@ -128,15 +178,15 @@ class Candidature(models.Model):
         "nombre d'élèves", null=True, validators=[MinValueValidator(1), MaxValueValidator(35)]
     )
     # The project
-    motivation = models.TextField("motivation", blank=True)
-    objectifs = models.TextField("objectifs et finalités du projet", blank=True)
-    inscription_programmes = models.TextField("inscription dans les programmes et le socle commun", blank=True)
-    inscription_projets = models.TextField(
+    motivation = TexteLong("motivation", blank=True)
+    objectifs = TexteLong("objectifs et finalités du projet", blank=True)
+    inscription_programmes = TexteLong("inscription dans les programmes et le socle commun", blank=True)
+    inscription_projets = TexteLong(
         "inscription dans le projet d'école, de circonscription et le projet académique", blank=True
     )
-    coherence_actions = models.TextField("cohérence avec les autres actions menées avec la classe", blank=True)
-    apprentissages = models.TextField("apprentissages visés et culture numérique", blank=True)
-    usages_prevus = models.TextField("usages prévus du matériel", blank=True)
+    coherence_actions = TexteLong("cohérence avec les autres actions menées avec la classe", blank=True)
+    apprentissages = TexteLong("apprentissages visés et culture numérique", blank=True)
+    usages_prevus = TexteLong("usages prévus du matériel", blank=True)
     materiel = models.CharField("matériel souhaité", max_length=12, choices=Materiel, default=Materiel.INDIFFERENT)
     autre_dispositif = models.BooleanField(
         "la classe participe déjà à un autre dispositif partenarial avec intervenant", default=False
@@ -146,7 +196,7 @@ class Candidature(models.Model):
     acces_internet = models.BooleanField("accès à internet dans la classe", default=False)
     impression = models.BooleanField("possibilité d'impression", default=False)
     sauvegardes = models.BooleanField("possibilité de sauvegarde des productions", default=False)
-    conditions_remarques = models.TextField("précisions sur les conditions matérielles", blank=True)
+    conditions_remarques = TexteLong("précisions sur les conditions matérielles", blank=True)
     # Commitments (all required to submit)
     engagement_usage_securise = models.BooleanField(ENGAGEMENTS[0][1], default=False)
     engagement_formateurs = models.BooleanField(ENGAGEMENTS[1][1], default=False)
@@ -156,9 +206,14 @@ class Candidature(models.Model):
 
     # Instruction
     avis_ien = models.CharField("avis de l'IEN", max_length=12, choices=Avis, blank=True)
-    avis_commentaire = models.TextField("commentaire de l'IEN", blank=True)
+    avis_commentaire = TexteLong("commentaire de l'IEN", blank=True)
     session = models.ForeignKey(
-        SessionCommission, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidatures"
+        # PROTECT: a session with candidatures on its agenda is part of their history (rank, proposal, minutes).
+        SessionCommission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidatures",
     )
     rang = models.PositiveSmallIntegerField("rang en commission", null=True, blank=True)
     proposition = models.CharField("proposition de la commission", max_length=14, choices=Proposition, blank=True)
@@ -166,7 +221,7 @@ class Candidature(models.Model):
         Periode, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="période proposée"
     )
     decision = models.CharField("décision du DASEN", max_length=14, choices=Decision, blank=True)
-    motivation_decision = models.TextField("motivation de la décision", blank=True)
+    motivation_decision = TexteLong("motivation de la décision", blank=True)
 
     date_creation = models.DateTimeField(auto_now_add=True)
     date_modification = models.DateTimeField(auto_now=True)
@@ -184,6 +239,7 @@ class Candidature(models.Model):
             models.UniqueConstraint(
                 fields=["session", "rang"], condition=Q(session__isnull=False, rang__isnull=False), name="rang_unique"
             ),
+            *CONTRAINTES_ETAT,
         ]
         indexes = [models.Index(fields=["campagne", "etat"])]
 
@@ -259,7 +315,7 @@ class TransitionCandidature(models.Model):
     date = models.DateTimeField(auto_now_add=True)
     etat_avant = models.CharField(max_length=20, choices=Etat)
     etat_apres = models.CharField(max_length=20, choices=Etat)
-    commentaire = models.TextField(blank=True)
+    commentaire = TexteLong(blank=True)
 
     class Meta:
         ordering = ["date", "pk"]

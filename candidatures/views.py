@@ -1,7 +1,6 @@
 import uuid as uuidlib
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,16 +9,15 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from classes_mobiles.courriels import envoyer
 from classes_mobiles.documents import derniere_version, versions
 from classes_mobiles.enums import Role
 from classes_mobiles.exports import reponse_export
 from classes_mobiles.models import Campagne, Circonscription, Ecole
 from classes_mobiles.perms import a_un_role, role_requis
-from classes_mobiles.tasks import programmer_email
 
 from . import notices, workflow
 from .documents import cle_pv, demander_pv
@@ -35,7 +33,7 @@ from .forms import (
     PropositionLigneForm,
     SessionForm,
 )
-from .models import Candidature, PieceJointe, SessionCommission, VoeuPeriode
+from .models import Candidature, PieceJointe, SessionCommission
 from .reperage import classer_ecoles
 
 # Who may open which page comes from the workflow table (administrators always pass, see perms.est_admin).
@@ -148,11 +146,7 @@ def _enregistrer(form, user):
         # Only the form's own fields: the state, the decision fields… are the workflow's, never written here.
         candidature = form.save(commit=False)
         candidature.save(update_fields=[*form._meta.fields, "date_modification"])
-    VoeuPeriode.objects.filter(candidature=candidature).delete()
-    VoeuPeriode.objects.bulk_create(
-        VoeuPeriode(candidature=candidature, periode=periode, rang=rang)
-        for rang, periode in enumerate(form.voeux_choisis(), start=1)
-    )
+    workflow.enregistrer_voeux(candidature, form.voeux_choisis())
     fichier = form.cleaned_data.get("piece_jointe")
     if fichier:
         PieceJointe.objects.create(
@@ -339,14 +333,18 @@ class _CandidatureExportee:
         self.valeurs = valeurs
         (self.etat, self.ecole_id, self.enseignant_id, self.campagne_id, annee,
          self.stockage_securise, self.autre_dispositif) = valeurs[11], *valeurs[16:]  # fmt: skip
-        self.campagne = campagnes.setdefault(self.campagne_id, SimpleNamespace(annee_scolaire=annee))
+        self.campagne = campagnes.get(self.campagne_id)
+        if self.campagne is None:
+            self.campagne = campagnes[self.campagne_id] = SimpleNamespace(annee_scolaire=annee)
 
 
 def lignes_export(qs):
     """The export rows of ``qs``: one query for the rows and two for the eligibility flags, whatever their number.
     The queries run now, inside the view's transaction; the rows are formatted as the response streams them."""
     campagnes = {}
-    candidatures = calculer_drapeaux(_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT))
+    candidatures = calculer_drapeaux(
+        (_CandidatureExportee(v, campagnes) for v in qs.values_list(*CHAMPS_EXPORT)), parmi=qs
+    )
     return map(_ligne_export, candidatures)
 
 
@@ -676,11 +674,6 @@ def inviter(request, uai):
     if not directeurs:
         messages.error(request, f"Aucun compte de directeur n'est rattaché à « {ecole.nom} » : invitation impossible.")
         return redirect("candidatures:reperage")
-    contexte = {"ecole": ecole, "campagne": campagne, "auteur": request.user, "site": settings.SITE_URL}
-    programmer_email(
-        render_to_string("candidatures/email/invitation_sujet.txt", contexte).strip(),
-        render_to_string("candidatures/email/invitation_corps.txt", contexte),
-        directeurs,
-    )
+    envoyer(directeurs, "candidatures/email/invitation", {"ecole": ecole, "campagne": campagne, "auteur": request.user})
     messages.success(request, f"Invitation à candidater envoyée à la direction de « {ecole.nom} ».")
     return redirect("candidatures:reperage")

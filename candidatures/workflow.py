@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from classes_mobiles.enums import Role
+from classes_mobiles.models import Periode
 from classes_mobiles.perms import est_admin
 
 from .enums import Avis, Decision, Etat, Proposition
-from .models import Candidature, SessionCommission, TransitionCandidature
+from .models import Candidature, SessionCommission, TransitionCandidature, VoeuPeriode
 from .notifications import notifier_transition
 
 DEPARTEMENT = "departement"
@@ -157,7 +158,7 @@ def appliquer(nom, candidature, user, commentaire="", **donnees):
         candidature.etat = transition.vers
         _effets(nom, candidature, commentaire, donnees)
         candidature.save()
-        TransitionCandidature.objects.create(
+        entree = TransitionCandidature.objects.create(
             candidature=candidature,
             transition=nom,
             libelle=_libelle_journal(transition, candidature),
@@ -166,8 +167,37 @@ def appliquer(nom, candidature, user, commentaire="", **donnees):
             etat_apres=candidature.etat,
             commentaire=commentaire,
         )
-        transaction.on_commit(lambda: notifier_transition(candidature.pk, nom))
+        notifier_transition(candidature, transition, entree)  # into the outbox, in this transaction
     return candidature
+
+
+# --- Periods of the candidature's own campaign ----------------------------------------------------------------
+# A wished or proposed period must belong to the candidature's campaign. That spans two tables, and Django 5.2 has
+# no composite foreign key (which would be the database's way: Periode(campagne, id) referenced by
+# (campagne, periode)), so it is enforced here, where every wish and proposal is written, and stays true because
+# a period never changes campaign (Periode.clean) and keeps its dates once referred to (generer_periodes).
+# Race with a regeneration: the insert's foreign key check takes a KEY SHARE lock on the period, which waits for
+# (or is waited on by) the FOR UPDATE lock ``generer_periodes`` holds while it rewrites the periods.
+
+
+def verifier_periodes(candidature, periodes):
+    etrangeres = [p for p in periodes if p is not None and p.campagne_id != candidature.campagne_id]
+    if etrangeres:
+        raise TransitionImpossible(
+            f"La période « {etrangeres[0].libelle} » n'appartient pas à la campagne de la candidature."
+        )
+
+
+def enregistrer_voeux(candidature, periodes):
+    """Replace the candidature's wished periods (in order of preference); the caller holds the row's lock."""
+    periodes = list(periodes)
+    # Read again from the database: the campaign of a period as stored, not as an object in memory says.
+    stockees = {p.pk: p for p in Periode.objects.filter(pk__in=[p.pk for p in periodes])}
+    verifier_periodes(candidature, [stockees.get(p.pk, p) for p in periodes])
+    VoeuPeriode.objects.filter(candidature=candidature).delete()
+    VoeuPeriode.objects.bulk_create(
+        VoeuPeriode(candidature=candidature, periode=periode, rang=rang) for rang, periode in enumerate(periodes, 1)
+    )
 
 
 def _effets(nom, candidature, commentaire, donnees):
@@ -212,6 +242,8 @@ def _effets(nom, candidature, commentaire, donnees):
         if proposition not in Proposition.values:
             raise TransitionImpossible("Choisissez une proposition.")
         if proposition == Proposition.RETENUE:
+            if periode is not None:
+                periode = Periode.objects.filter(pk=periode.pk).first()
             if periode is None or periode.campagne_id != candidature.campagne_id:
                 raise TransitionImpossible("Une candidature retenue demande une période de la campagne.")
         else:

@@ -184,7 +184,8 @@ def _lire_lignes(texte):
             "Le fichier n'est pas un CSV séparé par des points-virgules comme l'export de l'annuaire "
             f"de l'éducation.{indice}"
         )
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=";")
+    # strict: a stray quote inside a field, or a file ending inside quotes, raises csv.Error (line number given).
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=";", strict=True)
     try:
         entete = next(lecteur)
     except csv.Error as exc:
@@ -308,19 +309,35 @@ def importer_annuaire(fichier_texte_ou_chemin, departement=None, dry_run=False, 
     # 1. Read and check every line before touching the database.
     retenues = {}  # uai -> (line number, values)
     fermees = set()  # UAIs the file lists as closed ("FERME")
+    fin_precedente = lecteur.line_num
     try:
         for ligne_brute in lecteur:
             if limite is not None and rapport.lignes_lues >= limite:
                 break
-            numero = lecteur.line_num
+            # A record may span several physical lines (a quoted field with a line break, or an unbalanced
+            # quote that swallows the next lines): report it with the number of its first line.
+            numero, fin, fin_precedente = fin_precedente + 1, lecteur.line_num, lecteur.line_num
             if not any(v.strip() for v in ligne_brute):
                 continue  # blank line (often the last one)
             rapport.lignes_lues += 1
+            uai = ligne_brute[0].strip().replace("\x00", "") if ligne_brute else ""
+            if fin > numero and any("\n" in v or "\r" in v for v in ligne_brute):
+                rapport.rejetees.append(
+                    LigneRejetee(
+                        numero,
+                        uai,
+                        f"guillemet non fermé : les lignes {numero} à {fin} ont été lues comme une seule ; "
+                        "corrigez le guillemet et importez de nouveau le fichier",
+                    )
+                )
+                continue
             if len(ligne_brute) != len(entete):
-                uai = ligne_brute[0].strip() if ligne_brute else ""
                 rapport.rejetees.append(
                     LigneRejetee(numero, uai, f"{len(ligne_brute)} colonnes au lieu de {len(entete)}")
                 )
+                continue
+            if any("\x00" in v for v in ligne_brute):
+                rapport.rejetees.append(LigneRejetee(numero, uai, "caractère nul (\\0) dans la ligne"))
                 continue
             ligne = dict(zip(entete, ligne_brute, strict=True))
             motif = _motif_ignore(ligne, cle_departement)
@@ -338,8 +355,11 @@ def importer_annuaire(fichier_texte_ou_chemin, departement=None, dry_run=False, 
                 rapport.rejetees.append(LigneRejetee(numero, uai_brut, str(rejet)))
                 continue
             retenues[valeurs["uai"]] = (numero, valeurs)
-    except csv.Error as exc:
-        raise AnnuaireInvalide(f"Fichier CSV illisible ligne {lecteur.line_num} : {exc}.") from None
+    except csv.Error:
+        raise AnnuaireInvalide(
+            f"Fichier CSV illisible ligne {fin_precedente + 1} : guillemet mal placé ou non fermé (un champ entre "
+            "guillemets se termine par un guillemet suivi de « ; », les guillemets intérieurs sont doublés)."
+        ) from None
 
     with transaction.atomic():
         _enregistrer(retenues, rapport)

@@ -461,10 +461,31 @@ def generer_periodes(campagne):
     """(Re)create the campaign's periods from the school calendar; returns them in order.
 
     Existing periods are updated in place by number, so candidatures keep pointing at them; surplus periods are
-    deleted, unless a candidature refers to one (``PeriodesUtilisees``).
+    deleted. A period that a candidature refers to (a wish, a proposal) keeps its dates: when the new calendar
+    would move them, or delete the period, nothing changes and ``PeriodesUtilisees`` says which period and why.
     """
     calculees = calculer_periodes(campagne.annee_scolaire, campagne.zone, campagne.mode_periodes)
     with transaction.atomic():
+        # Locked: a candidature cannot choose one of these periods while they are being rewritten.
+        existantes = {p.numero: p for p in Periode.objects.select_for_update().filter(campagne=campagne)}
+        utilisees = Periode.referencees(p.pk for p in existantes.values())
+        deplacees = [
+            (existantes[numero], debut, fin)
+            for numero, (_, debut, fin) in enumerate(calculees, start=1)
+            if numero in existantes
+            and existantes[numero].pk in utilisees
+            and (existantes[numero].date_debut, existantes[numero].date_fin) != (debut, fin)
+        ]
+        if deplacees:
+            details = " ; ".join(
+                f"« {p.libelle} » ({p.date_debut:%d/%m/%Y} – {p.date_fin:%d/%m/%Y}) deviendrait "
+                f"{debut:%d/%m/%Y} – {fin:%d/%m/%Y}"
+                for p, debut, fin in deplacees
+            )
+            raise PeriodesUtilisees(
+                f"Impossible de regénérer les périodes de « {campagne} » : des candidatures portent sur des périodes "
+                f"dont les dates changeraient ({details}). Rien n'a été modifié."
+            )
         periodes = []
         for numero, (libelle, debut, fin) in enumerate(calculees, start=1):
             periode, _ = Periode.objects.update_or_create(

@@ -43,10 +43,12 @@ def adresse_client(request):
         chaine = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(chaine) >= proxys:
             adresse = chaine[-proxys]
-    try:
-        return str(ipaddress.ip_address(adresse))
-    except ValueError:
-        return request.META.get("REMOTE_ADDR") or "inconnue"
+    for candidat in (adresse, request.META.get("REMOTE_ADDR", "")):
+        try:
+            return str(ipaddress.ip_address(candidat))
+        except ValueError:
+            continue
+    return None  # no address (a request built by code, e.g. a test client's force_login)
 
 
 def reponse_blocage(request, original_response=None, credentials=None):

@@ -7,9 +7,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from classes_mobiles.calendrier import CalendrierIndisponible, generer_periodes
+from classes_mobiles.calendrier import CalendrierIndisponible, calculer_periodes, generer_periodes
 from classes_mobiles.enums import ModePeriodes, Role, TypeEcole, Zone
-from classes_mobiles.models import Campagne, Circonscription, Commune, DiagnosticEquipement, Ecole, Utilisateur
+from classes_mobiles.models import (
+    Campagne,
+    Circonscription,
+    Commune,
+    DiagnosticEquipement,
+    Ecole,
+    Periode,
+    Utilisateur,
+)
 from classes_mobiles.uai import lettre_controle
 
 MOT_DE_PASSE_DEMO = "Classes-Mobiles-2026"
@@ -85,9 +93,24 @@ def _uai(numero):
 
 
 def annee_scolaire_courante(aujourd_hui=None):
+    """The school year the demo campaign is about, on any day of the year.
+
+    From March on, the next school year (its periods are all to come, as when schools prepare the next year);
+    in January and February the current one (its last two periods are still to come). So a teacher of the demo
+    can always wish a period that has not started yet.
+    """
     aujourd_hui = aujourd_hui or timezone.localdate()
-    debut = aujourd_hui.year if aujourd_hui.month >= 8 else aujourd_hui.year - 1
+    debut = aujourd_hui.year if aujourd_hui.month >= 3 else aujourd_hui.year - 1
     return f"{debut}-{debut + 1}"
+
+
+def fenetre_de_depot(annee, aujourd_hui=None):
+    """The demo campaign's filing window: its usual dates (1 September – 30 June), widened to contain today."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    debut = int(annee[:4])
+    ouverture = min(datetime.date(debut, 9, 1), aujourd_hui)
+    cloture = max(datetime.date(debut + 1, 6, 30), aujourd_hui + datetime.timedelta(days=30))
+    return ouverture, cloture
 
 
 @transaction.atomic
@@ -173,28 +196,81 @@ def _creer_territoire(rng, nb_circonscriptions, nb_ecoles, sortie):
 
 
 def _creer_campagnes(nb_campagnes, sortie):
+    """The current campaign (the only active one) and ``nb_campagnes - 1`` past ones; idempotent across years."""
     courante = annee_scolaire_courante()
     debut_courant = int(courante[:4])
     for k in range(nb_campagnes):
         debut = debut_courant - k
         annee = f"{debut}-{debut + 1}"
-        if Campagne.objects.filter(annee_scolaire=annee).exists():
+        campagne = Campagne.objects.filter(annee_scolaire=annee).order_by("pk").first()
+        if campagne is None:
+            ouverture, cloture = fenetre_de_depot(annee) if k == 0 else (
+                datetime.date(debut, 9, 1), datetime.date(debut, 10, 15)
+            )  # fmt: skip
+            if k == 0:  # one campaign in progress (a database constraint): last year's is over
+                Campagne.objects.filter(active=True).update(active=False)
+            campagne = Campagne.objects.create(
+                nom=f"Classes mobiles {annee}",
+                annee_scolaire=annee,
+                zone=Zone.B,
+                mode_periodes=ModePeriodes.SIX_SEMAINES if k % 2 == 0 else ModePeriodes.TRIMESTRES,
+                date_ouverture_depot=ouverture,
+                date_cloture_depot=cloture,
+                active=k == 0,
+            )
+        elif k == 0 and not campagne.active:
+            Campagne.objects.filter(active=True).update(active=False)
+            Campagne.objects.filter(pk=campagne.pk).update(active=True)
+        if campagne.periodes.exists():
             continue
-        mode = ModePeriodes.SIX_SEMAINES if k % 2 == 0 else ModePeriodes.TRIMESTRES
-        campagne = Campagne.objects.create(
-            nom=f"Classes mobiles {annee}",
-            annee_scolaire=annee,
-            zone=Zone.B,
-            mode_periodes=mode,
-            date_ouverture_depot=datetime.date(debut, 9, 1),
-            date_cloture_depot=datetime.date(debut + 1, 6, 30) if k == 0 else datetime.date(debut, 10, 15),
-            active=k == 0,
-        )
         try:
             periodes = generer_periodes(campagne)
             sortie(f"Campagne {annee} : {len(periodes)} périodes.")
         except CalendrierIndisponible as erreur:
-            sortie(f"Campagne {annee} : périodes non générées ({erreur}).")
+            sortie(f"Campagne {annee} : {erreur}")
+            sortie(MESSAGE_CALENDRIER.format(annee=annee))
+            repli = _periodes_de_repli(campagne)
+            if repli:
+                sortie(
+                    f"  En attendant, {len(repli)} périodes de démonstration approximatives : calendrier "
+                    f"{repli[0][0]} décalé d'autant de semaines entières (à remplacer par les dates officielles)."
+                )
+
+
+MESSAGE_CALENDRIER = (
+    "  Le paquet vacances-scolaires-france ne connaît pas encore l'année {annee}. Importez le calendrier officiel "
+    "(jeu de données « fr-en-calendrier-scolaire » de data.education.gouv.fr, export CSV) :\n"
+    "    python manage.py importer_calendrier fr-en-calendrier-scolaire.csv --annee {annee}\n"
+    "  puis, dans l'administration, l'action « Générer les périodes depuis le calendrier scolaire » sur la campagne."
+)
+
+
+def _periodes_de_repli(campagne, essais=6):
+    """Documented fallback for a year beyond the known calendars: the last known year's periods, moved by whole
+    weeks (52 per year, so each period still starts on the same weekday) and labelled as approximate.
+
+    Returns ``[(source year, Periode…)]``-like pairs, empty when no earlier calendar is known either.
+    """
+    debut = int(campagne.annee_scolaire[:4])
+    for recul in range(1, essais + 1):
+        source = f"{debut - recul}-{debut - recul + 1}"
+        try:
+            calculees = calculer_periodes(source, campagne.zone, campagne.mode_periodes)
+        except CalendrierIndisponible:
+            continue
+        decalage = datetime.timedelta(weeks=52 * recul)
+        periodes = Periode.objects.bulk_create(
+            Periode(
+                campagne=campagne,
+                numero=numero,
+                libelle=f"{libelle} (dates approximatives)",
+                date_debut=date_debut + decalage,
+                date_fin=date_fin + decalage,
+            )  # fmt: skip
+            for numero, (libelle, date_debut, date_fin) in enumerate(calculees, start=1)
+        )
+        return [(source, p) for p in periodes]
+    return []
 
 
 def _creer_comptes():

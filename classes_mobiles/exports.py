@@ -7,6 +7,8 @@ Rows are plain sequences of values (build them with ``values_list()``, not model
 """
 
 import csv
+import io
+from itertools import islice
 
 import tablib
 from django.http import HttpResponse, StreamingHttpResponse
@@ -25,30 +27,26 @@ LIGNES_PAR_MORCEAU = 200  # CSV rows per streamed chunk
 def neutraliser(ligne):
     """The row with None as "" and every text that could start a formula prefixed with an apostrophe."""
     return [
-        ("'" + v if v[:1] in DEBUTS_DE_FORMULE else v) if v.__class__ is str else ("" if v is None else v)
+        ("'" + v if v and v[0] in DEBUTS_DE_FORMULE else v) if v.__class__ is str else ("" if v is None else v)
         for v in ligne
     ]
 
 
-class _Tampon:
-    """A file-like object whose write() hands the text back, so that csv.writer formats one row at a time."""
-
-    def write(self, texte):
-        return texte
-
-
 def lignes_csv(entetes, lignes):
     """The CSV text in chunks: French spreadsheet habits (';' separator, UTF-8 with a BOM for Excel's accents)."""
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
-    yield "\ufeff" + ecrivain.writerow(neutraliser(entetes))
-    morceau = []
-    for ligne in lignes:
-        morceau.append(ecrivain.writerow(neutraliser(ligne)))
-        if len(morceau) >= LIGNES_PAR_MORCEAU:
-            yield "".join(morceau)
-            morceau = []
-    if morceau:
-        yield "".join(morceau)
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";")
+    tampon.write("\ufeff")
+    ecrivain.writerow(neutraliser(entetes))
+    lignes = iter(lignes)
+    while True:
+        ecrivain.writerows(map(neutraliser, islice(lignes, LIGNES_PAR_MORCEAU)))
+        morceau = tampon.getvalue()
+        if not morceau:
+            return
+        yield morceau
+        tampon.seek(0)
+        tampon.truncate()
 
 
 def contenu_export(format_export, entetes, lignes):

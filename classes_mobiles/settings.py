@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "crispy_forms",
+    "post_office",
     "axes",
     "classes_mobiles",
     "candidatures",
@@ -107,7 +108,19 @@ TEMPLATES = [
             ],
             "string_if_invalid": _VariableInvalide("%s") if env_bool("TEMPLATE_STRICT") else "",
         },
-    }
+    },
+    {
+        # Plain-text e-mails (subjects and bodies, ``*.txt`` under ``email/``): rendered WITHOUT HTML escaping,
+        # so « l'IEN » stays « l'IEN » (see classes_mobiles/courriels.py). Never use it for HTML.
+        "NAME": "texte",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "autoescape": False,
+            "string_if_invalid": _VariableInvalide("%s") if env_bool("TEMPLATE_STRICT") else "",
+        },
+    },
 ]
 
 # Connections are reused across requests in production (a connection costs more than a small page's queries),
@@ -200,11 +213,25 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("crispy_dsfr",)
 CRISPY_TEMPLATE_PACK = "crispy_dsfr"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-# E-mail: console by default.
+# E-mail: console by default. Every e-mail goes through classes_mobiles.courriels.envoyer(), which writes it
+# to the django-post-office outbox in the transaction of the change; the task ``envoyer_courriels`` sends the
+# outbox (queued on commit, and every minute by beat), retrying failures.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Classes mobiles <ne-pas-repondre@classes-mobiles.example>")
+POST_OFFICE = {
+    # No "BACKENDS": post-office then sends through EMAIL_BACKEND (locmem in tests, console in `make run`).
+    "DEFAULT_PRIORITY": "medium",  # queued, never sent inside the request
+    "CELERY_ENABLED": False,  # our own trigger (robust on-commit hook, beat job): see courriels.py
+    "MAX_RETRIES": env_int("COURRIELS_MAX_ESSAIS", 8),
+    "RETRY_INTERVAL": datetime.timedelta(minutes=env_int("COURRIELS_INTERVALLE_MINUTES", 5)),
+    "LOG_LEVEL": 2,  # keep a log line per attempt, visible in the admin
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 1,
+    "MESSAGE_ID_ENABLED": True,
+}
 
 # Celery: without a broker, tasks run eagerly in the web process.
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
@@ -214,12 +241,44 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A broker or result backend that is down must fail fast (about a second), never hold a request: work that
+# matters is in the database (outbox, document rows) and is picked up again by the periodic jobs.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY = True  # the worker reconnects when the broker comes back
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
+CELERY_BEAT_SCHEDULE = {
+    # Mail queued while the broker was down (or whose sending failed) leaves within a minute of its return.
+    "courriels-en-attente": {"task": "classes_mobiles.tasks.envoyer_courriels", "schedule": 60.0},
+}
 
 # The office: department served and its name (shown in the header).
 OFFICE_NOM = env_str("OFFICE_NOM", "Classes mobiles numériques")
 OFFICE_SERVICE = env_str("OFFICE_SERVICE", "DSDEN — Service des classes mobiles")
 DEPARTEMENT_CODE = env_str("DEPARTEMENT_CODE", "062")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Absolute address of the site in e-mails. `make run` passes the address runserver really listens on;
+# in production it must be set (there is no request to guess it from in a worker).
+SITE_URL = env_str("SITE_URL").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL doit être défini quand DEBUG est désactivé (ex. https://classes-mobiles.ac-exemple.fr)."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("ALLOW_HTTP", False))
@@ -268,6 +327,8 @@ LOGGING = {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
         "celery": {"handlers": [], "level": env_str("CELERY_LOG_LEVEL", "WARNING"), "propagate": True},
+        # One handler of ours, so post-office does not add its own (every line printed twice); no line per mail.
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "kombu": {"level": "WARNING" if not CELERY_TASK_ALWAYS_EAGER else "ERROR"},
     },
 }

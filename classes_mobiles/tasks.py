@@ -1,22 +1,33 @@
-"""E-mails go through a Celery task queued on commit (eager when no broker is configured)."""
+"""Thin Celery tasks shared by the apps (documents have theirs in ``tasks_documents``)."""
 
-from smtplib import SMTPException
+import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.cache import cache
+from post_office.mail import get_queued, send_queued
+
+logger = logging.getLogger(__name__)
+
+VERROU_COURRIELS = "courriels:envoi-en-cours"
+DUREE_VERROU = 10 * 60
+LOTS_MAX = 50  # 50 × POST_OFFICE["BATCH_SIZE"] mails per run at most; the next run takes the rest
 
 
-@shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=3)
-def envoyer_email(sujet, corps, destinataires):
-    destinataires = [d for d in destinataires if d]
-    if not destinataires:
+@shared_task(ignore_result=True)
+def envoyer_courriels():
+    """Send the outbox (queued on commit by ``courriels.envoyer`` and every minute by beat).
+
+    One run at a time (a lock in the shared cache), so two workers never send the same mail. A failed mail is
+    requeued by post-office for a later run, then marked failed after ``MAX_RETRIES`` attempts.
+    """
+    if not cache.add(VERROU_COURRIELS, True, DUREE_VERROU):
         return 0
-    return send_mail(sujet, corps, settings.DEFAULT_FROM_EMAIL, destinataires)
-
-
-def programmer_email(sujet, corps, destinataires):
-    """Queue the e-mail once the current transaction commits (nothing is sent for a rolled-back change)."""
-    destinataires = list(destinataires)
-    transaction.on_commit(lambda: envoyer_email.delay(sujet, corps, destinataires))
+    envoyes = 0
+    try:
+        for _ in range(LOTS_MAX):
+            if not get_queued().exists():
+                break
+            envoyes += send_queued()[0]
+    finally:
+        cache.delete(VERROU_COURRIELS)
+    return envoyes

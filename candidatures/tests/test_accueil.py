@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidatures.enums import Etat
+from candidatures.enums import Etat, Proposition
 from classes_mobiles.accueil import a_traiter
 
 from .factories import CandidatureFactory
@@ -18,8 +18,12 @@ def comptes(user):
 
 
 def etat(monde, nouvel_etat):
-    monde.candidature.etat = nouvel_etat
-    monde.candidature.save()
+    c = monde.candidature
+    c.etat = nouvel_etat
+    if nouvel_etat in (Etat.INSCRITE, Etat.PROPOSEE):  # on an agenda (a database constraint), proposed if so
+        c.session = monde.session
+        c.proposition = Proposition.NON_RETENUE if nouvel_etat == Etat.PROPOSEE else ""
+    c.save()
 
 
 @pytest.mark.parametrize(
@@ -82,9 +86,12 @@ def test_requetes_constantes(client, monde, role):
         return len(requetes)
 
     avant = nb_requetes()
-    for nouvel_etat in (Etat.SOUMISE, Etat.AUTORISEE, Etat.AVIS_DONNE, Etat.PROPOSEE, Etat.A_COMPLETER):
+    for trait in ("soumise", "autorisee", "avis_donne", "proposee"):
         CandidatureFactory.create_batch(
-            4, campagne=monde.campagne, enseignant=monde.enseignant, etat=nouvel_etat, voeux=[monde.periode]
+            4, campagne=monde.campagne, enseignant=monde.enseignant, voeux=[monde.periode], **{trait: True}
         )
+    CandidatureFactory.create_batch(
+        4, campagne=monde.campagne, enseignant=monde.enseignant, etat=Etat.A_COMPLETER, voeux=[monde.periode]
+    )
     assert nb_requetes() == avant
     assert sum(t["nombre"] for t in a_traiter(user)) >= 4

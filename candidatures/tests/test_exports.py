@@ -114,3 +114,21 @@ def test_export_en_nombre_constant_de_requetes(client):
     beaucoup, nb_lignes = requetes()
     assert nb_lignes == 46
     assert beaucoup == peu
+
+
+def test_points_d_attention_dans_l_export(client):
+    """The flags of the export (computed by subquery over the exported rows) are those of the pages."""
+    ecole = EcoleFactory()
+    for annee in ("2022-2023", "2023-2024"):
+        CandidatureFactory(
+            campagne=CampagneFactory(annee_scolaire=annee, active=False), acceptee=True, enseignant__ecole=ecole
+        )
+    campagne = CampagneFactory()
+    suivie = CandidatureFactory(campagne=campagne, enseignant__ecole=ecole, avis_donne=True, titre="Deuxième fois")
+    CandidatureFactory(campagne=campagne, avis_donne=True, titre="Première fois", stockage_securise=False)
+    reponse = telecharger(client, UtilisateurFactory(commission=True), "csv")
+    lignes = list(csv.reader(io.StringIO(b"".join(reponse.streaming_content).decode()[1:]), delimiter=";"))
+    drapeaux = {ligne[6]: ligne[14] for ligne in lignes[1:]}
+    assert drapeaux["Deuxième fois"] == "L'école a déjà participé à 2 campagnes (deux au plus)."
+    assert drapeaux["Première fois"] == "Pas de lieu de stockage sécurisé avec alimentation électrique."
+    assert suivie.ecole == ecole

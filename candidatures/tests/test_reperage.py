@@ -97,3 +97,58 @@ def test_nombre_de_requetes_constant(client):
     peu = compter()
     DiagnosticFactory.create_batch(60)
     assert compter() == peu
+
+
+def _classement_en_python(ecoles):
+    """The ranking as the Python code computed it before it moved to SQL: the reference."""
+    lignes = []
+    for ecole in ecoles:
+        diagnostic = getattr(ecole, "diagnostic", None)
+        taux_equipement = diagnostic.taux_equipement() if diagnostic else None
+        taux_validation = diagnostic.taux_validation_competences if diagnostic else None
+        score = (100 - (taux_equipement or 0)) + (100 - (50 if taux_validation is None else taux_validation))
+        if not ecole.candidatures.filter(etat="acceptee").exists():
+            score += 30
+        lignes.append((-score, ecole.nom, ecole.pk, taux_equipement, taux_validation))
+    return sorted(lignes)
+
+
+def test_le_classement_en_base_est_celui_du_calcul_python():
+    """Rounding half to even as Python's round(), schools without classes or without diagnostic, already served."""
+    import random
+
+    hasard = random.Random(11)
+    for n in range(70):
+        nb = hasard.choice([0, 1, 2, 3, 4, 5, 6, 8, 12])
+        DiagnosticFactory(
+            ecole__nom=f"École {n % 7}",  # ties on the name: the order falls back to the primary key
+            ecole__nb_classes=nb,
+            classes_deux_prises=hasard.randint(0, nb + 2),
+            classes_ordinateur=hasard.randint(0, nb + 2),
+            classes_affichage_interactif=hasard.randint(0, nb),
+            classes_enceintes=hasard.randint(0, nb),
+            taux_validation_competences=hasard.choice([None, 0, 37, 50, 60, 100]),
+        )
+    EcoleFactory.create_batch(3, nom="École sans diagnostic")
+    servie = Ecole.objects.order_by("pk")[4]
+    CandidatureFactory(ecole=servie, enseignant__ecole=servie, acceptee=True)
+    attendu = _classement_en_python(Ecole.objects.select_related("diagnostic").order_by("pk"))
+    obtenu = [
+        (-b.score, b.ecole.nom, b.ecole.pk, b.taux_equipement, b.taux_validation)
+        for b in classer_ecoles(Ecole.objects.all())
+    ]
+    assert obtenu == attendu
+    # Exact halves exist in this sample (e.g. 1 element of 2 classes: 12.5 %), so the rounding is checked.
+    assert any(d.taux_equipement() * 8 % 100 == 0 for d in DiagnosticFactory._meta.model.objects.all())
+
+
+def test_la_page_ne_charge_que_ses_lignes(client):
+    """The ranking is ordered and cut in SQL (ORDER BY … LIMIT), not by loading every school into Python."""
+    client.force_login(UtilisateurFactory(role=Role.CPD))
+    CampagneFactory(active=True)
+    DiagnosticFactory.create_batch(60)
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.get(URL, {"page": 2})
+    assert reponse.status_code == 200 and len(reponse.context["page"].object_list) == 10
+    selects_ecoles = [r["sql"] for r in requetes if "classes_deux_prises" in r["sql"]]
+    assert selects_ecoles and all("ORDER BY" in sql and "LIMIT" in sql for sql in selects_ecoles)

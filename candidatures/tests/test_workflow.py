@@ -292,8 +292,10 @@ def test_soumettre_previent_l_enseignant_et_le_directeur(django_capture_on_commi
         appliquer("soumettre", candidature, candidature.enseignant)
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == sorted([candidature.enseignant.email, directeur.email])
-    assert candidature.titre in mail.outbox[0].subject
-    assert "Soumise au directeur" in mail.outbox[0].body
+    assert mail.outbox[0].subject == (
+        f"Candidature n° {candidature.numero} : transmise au directeur ou à la directrice d'école pour autorisation"
+    )
+    assert candidature.titre in mail.outbox[0].body and "Soumise au directeur" in mail.outbox[0].body
 
 
 def test_autoriser_previent_l_enseignant_et_l_ien_de_la_circonscription(django_capture_on_commit_callbacks):

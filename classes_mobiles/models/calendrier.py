@@ -76,6 +76,13 @@ class Campagne(models.Model):
                 condition=Q(date_cloture_depot__gte=F("date_ouverture_depot")),
                 violation_error_message="La clôture du dépôt doit suivre son ouverture.",
             ),
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="une_seule_campagne_active",
+                violation_error_message="Une seule campagne peut être en cours : "
+                "décochez « campagne en cours » sur l'autre campagne d'abord.",
+            ),
         ]
 
     def __str__(self):
@@ -118,3 +125,40 @@ class Periode(models.Model):
 
     def __str__(self):
         return f"{self.libelle} ({self.date_debut:%d/%m/%Y} – {self.date_fin:%d/%m/%Y})"
+
+    @classmethod
+    def referencees(cls, ids):
+        """The ids among ``ids`` that another row points to (a wish, a proposal, later a loan…).
+
+        Read from every protected relation to Periode, so that a new app referring to periods is covered too.
+        """
+        ids, trouvees = set(ids), set()
+        # include_hidden: wishes and proposals point here with related_name="+".
+        relations = [f for f in cls._meta.get_fields(include_hidden=True) if isinstance(f, models.ForeignObjectRel)]
+        for relation in relations:
+            if relation.on_delete is not models.PROTECT or not ids - trouvees:
+                continue
+            champ = relation.field
+            trouvees |= set(
+                relation.related_model._base_manager.filter(**{f"{champ.name}__in": ids - trouvees})
+                .values_list(champ.attname, flat=True)
+                .distinct()
+            )
+        return trouvees
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        avant = Periode.objects.filter(pk=self.pk).values("date_debut", "date_fin", "campagne_id").first()
+        if avant is None:
+            return
+        if avant["campagne_id"] != self.campagne_id:
+            raise ValidationError("Une période ne change pas de campagne.")
+        if (avant["date_debut"], avant["date_fin"]) != (self.date_debut, self.date_fin) and Periode.referencees(
+            [self.pk]
+        ):
+            raise ValidationError(
+                "Des candidatures portent sur cette période : ses dates ne peuvent plus changer "
+                "(les enseignants l'ont demandée telle quelle)."
+            )

@@ -113,6 +113,9 @@ class CampagneFactory(DjangoModelFactory):
     mode_periodes = ModePeriodes.SIX_SEMAINES
     date_ouverture_depot = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
     date_cloture_depot = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    # At most one campaign is in progress (a database constraint): the first one made is, later ones are not
+    # unless asked (``active=True`` then requires the others to be inactive).
+    active = factory.LazyFunction(lambda: not Campagne.objects.filter(active=True).exists())
 
 
 class PeriodeFactory(DjangoModelFactory):

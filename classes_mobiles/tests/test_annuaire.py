@@ -202,6 +202,42 @@ def test_ligne_au_nombre_de_colonnes_incorrect_rejetee():
     assert str(rapport.rejetees[0]).startswith("Ligne 4 (0620003X) : 2 colonnes au lieu de")
 
 
+def test_caractere_nul_rejete_avec_sa_ligne():
+    """PostgreSQL refuses NUL in text: the line is rejected with a French reason, the others are imported."""
+    texte = fichier([ligne(1), ligne(2, nom_etablissement="Ecole\x00piégée"), ligne(3)])
+
+    rapport = importer_annuaire(texte)
+
+    assert rapport.creees == 2
+    assert [str(r) for r in rapport.rejetees] == [f"Ligne 3 ({uai_depuis(620002)}) : caractère nul (\\0) dans la ligne"]
+
+
+def test_guillemet_non_ferme_signale_avec_sa_ligne():
+    """An opening quote never closed swallows the next lines: reported, never silently imported as one."""
+    lignes = fichier([ligne(1), ligne(2), ligne(3), ligne(4)]).splitlines()
+    lignes[2] = lignes[2].replace("Ecole primaire numéro 2", '"Ecole primaire numéro 2')
+    texte = "\n".join(lignes) + "\n"
+
+    with pytest.raises(AnnuaireInvalide, match=r"^Fichier CSV illisible ligne 3 : guillemet mal placé ou non fermé"):
+        importer_annuaire(texte)
+    assert not Ecole.objects.exists()
+
+
+def test_guillemet_non_ferme_refermé_plus_loin_rejette_les_lignes_avalees():
+    lignes = fichier([ligne(1), ligne(2), ligne(3), ligne(4)]).splitlines()
+    lignes[2] = lignes[2].replace(";Ecole primaire numéro 2;", ';"Ecole primaire numéro 2;')
+    lignes[3] = lignes[3].replace(";Ecole primaire numéro 3;", ';Ecole primaire numéro 3";')
+    texte = "\n".join(lignes) + "\n"
+
+    rapport = importer_annuaire(texte)
+
+    assert rapport.creees == 2  # lines 2 and 5
+    assert len(rapport.rejetees) == 1
+    assert str(rapport.rejetees[0]).startswith(
+        f"Ligne 3 ({uai_depuis(620002)}) : guillemet non fermé : les lignes 3 à 4 ont été lues comme une seule"
+    )
+
+
 # --- Malformed files: nothing imported ---------------------------------------------------------
 
 

@@ -1,53 +1,33 @@
-"""The e-mail task: queued on commit only, and carried by a real broker to a real worker in CI."""
+"""The outbox task carried by a real broker to a real worker in CI (see .ci/run)."""
 
-import contextlib
 import os
+import time
 
 import pytest
-from celery.exceptions import TimeoutError as CeleryTimeoutError
 from django.core import mail
 from django.db import transaction
+from post_office.models import STATUS
 
-from classes_mobiles import celery_app
-from classes_mobiles.tasks import envoyer_email, programmer_email
-
-
-@pytest.fixture
-def taches_immediates(monkeypatch):
-    # Eager whatever the environment: these tests read mail.outbox in this process.
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-
-
-@pytest.mark.django_db
-def test_programmer_email_envoie_seulement_apres_commit(taches_immediates, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as rappels:
-        programmer_email("Candidature transmise", "Votre candidature a été transmise.", ["lea@ac-exemple.fr", ""])
-        assert mail.outbox == []
-    assert len(rappels) == 1
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Candidature transmise"
-    assert mail.outbox[0].to == ["lea@ac-exemple.fr"]
-
-
-@pytest.mark.django_db
-def test_programmer_email_rien_si_la_transaction_est_annulee(taches_immediates, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as rappels:
-        with contextlib.suppress(RuntimeError), transaction.atomic():
-            programmer_email("Sujet", "Corps", ["lea@ac-exemple.fr"])
-            raise RuntimeError("annulation")
-    assert rappels == []
-    assert mail.outbox == []
+from classes_mobiles import celery_app, courriels
 
 
 @pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="CELERY_BROKER_URL non défini : pas de worker")
-def test_envoyer_email_par_un_vrai_worker(monkeypatch):
-    """The task goes through the broker and a separate worker process sends the mail (see .ci/run)."""
+def test_la_boite_d_envoi_est_envoyee_par_un_vrai_worker(monkeypatch):
+    """Committed outbox row → task through the broker → a separate worker process sends it."""
+    from classes_mobiles.tests.factories import EcoleFactory, UtilisateurFactory
+
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    resultat = envoyer_email.delay("Test du worker", "Corps du message.", ["dsi@ac-exemple.fr"])
-    try:
-        assert resultat.get(timeout=30) == 1
-    except CeleryTimeoutError:
-        pytest.fail("Aucun worker Celery n'a traité la tâche en 30 s (lancer `make worker`).")
-    assert resultat.successful()
+    contexte = {"ecole": EcoleFactory(), "campagne": None, "auteur": UtilisateurFactory(ien=True)}
+    with transaction.atomic():
+        courriel = courriels.envoyer(["dsi@ac-exemple.fr"], "candidatures/email/invitation", contexte)
+    for _ in range(300):
+        courriel.refresh_from_db()
+        if courriel.status == STATUS.sent and courriel.logs.exists():  # status, then log line: wait for both
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("Aucun worker Celery n'a envoyé la boîte d'envoi en 30 s (lancer `make worker`).")
     assert mail.outbox == []  # sent by the worker's own process, not this one
+    assert courriel.logs.get().status == STATUS.sent

@@ -131,6 +131,8 @@ def test_adresse_client(rf, settings):
     assert adresse_client(requete) == "10.0.0.2"
     settings.PROXY_DE_CONFIANCE = 1
     assert adresse_client(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="<script>")) == "10.0.0.2"
+    # No address at all (a request built by code): None, which the database's address column accepts.
+    assert adresse_client(rf.get("/", REMOTE_ADDR="")) is None
 
 
 # --- Sessions ------------------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Thin builder for a HiGHS mixed-integer model from numpy blocks (columns, rows as triplets)."""
+"""Thin builder for a HiGHS mixed-integer model from numpy blocks (columns, rows as triplets).
+
+Set PLANIF_JOURNAL=1 in the environment to see HiGHS's log of every solve.
+"""
 
 import os
 import sys
@@ -115,8 +118,6 @@ def resoudre_modele(
     for nom, valeur in (options or {}).items():
         h.setOptionValue(nom, valeur)
     h.passModel(modele.lp(maximiser, relaxe=relaxe))
-    if os.environ.get("PLANIF_ECRIRE"):
-        h.writeModel(os.environ["PLANIF_ECRIRE"] + ("_lp" if relaxe else "_mip") + ".mps")
     h.run()
     statut = h.getModelStatus()
     nom = h.modelStatusToString(statut)

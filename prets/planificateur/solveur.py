@@ -32,6 +32,8 @@ TYPES = ("tablet", "laptop")
 MARGE = 0.5  # objective 1 is integral: a bound below OPT1 - 0.5 proves the move is not optimal
 ARCS_MAX = 400_000  # above this, phase 2 only routes the loans of phase 1 (reported as such)
 INF = 1e30
+LEXICO = "optimum_lexicographique"  # kilometres minimised over all the loan sets optimal for objective 1
+PRETS_RETENUS = "optimal_pour_les_prets_retenus"  # kilometres minimised for the loans of one optimal set
 ECART_KM = 1e-3  # default relative MIP gap accepted on the kilometres (0.1 %), reported with the result
 
 
@@ -126,7 +128,7 @@ class _Composante:
         self.kits = sorted(
             (k for k in inst.kits.values() if inst.bassin(k["department"]) in bassins), key=lambda k: k["id"]
         )
-        # kits per (pool, type, depot)
+        # kits per (pool, type)
         self.nb_kits = defaultdict(int)
         for k in self.kits:
             self.nb_kits[(inst.bassin(k["department"]), k["type"])] += 1
@@ -238,7 +240,7 @@ def _resoudre_composante(comp, inst, reglages, mesures):
     ecarts = None
     plafond = None
     if comp.n == 0:
-        return np.zeros(0, dtype=np.int64), {}, _deficits_vides(comp), "optimum_lexicographique", 0.0
+        return np.zeros(0, dtype=np.int64), {}, _deficits_vides(comp), LEXICO, 0.0
     m, z, s = comp.modele()
     r = resoudre_modele(m, True, ecart_absolu=0.99, ecart_relatif=0.0, limite_temps=limite_temps)
     mesures["mip"] = mesures.get("mip", 0) + 1
@@ -252,6 +254,12 @@ def _resoudre_composante(comp, inst, reglages, mesures):
         raise RuntimeError(f"Le solveur n'a pas trouvé de solution ({r['nom']}).")
     opt1 = round(r["objectif"])
     sel1 = np.flatnonzero(r["valeurs"][z] > 0.5)
+    if reglages["transport"] == PRETS_RETENUS:
+        # kilometres minimised for the phase-1 loans only (exact routing of those loans)
+        sel, tournees, mode, ecart = _phase_transport(
+            comp, inst, sel1, np.ones(comp.n), opt1, ecarts, plafond, sel1, reglages, mesures, mode=PRETS_RETENUS
+        )
+        return sel, tournees, _deficits(comp, sel), mode, ecart
     # reduced-cost fixing on the LP relaxation
     rl = resoudre_modele(m, True, relaxe=True, limite_temps=limite_temps)
     libres = np.arange(comp.n)
@@ -297,8 +305,9 @@ def planchers_atteignables(inst):
         if resoudre_modele(m, True)["nom"] == "Infeasible":
             for c, manque in _min_ecarts(comp, detail=True).items():
                 atteints[c] = comp.planchers[c] - manque
+    avec_demandes = {c["circonscription"] for c in inst.candidatures}
     for circ, f in inst.planchers.items():
-        if f > 0 and not any(c["circonscription"] == circ for c in inst.candidatures):
+        if f > 0 and circ not in avec_demandes:
             atteints[circ] = 0
     return atteints
 
@@ -314,7 +323,7 @@ def _deficits(comp, sel):
     return {c: f - obtenus[c] for c, f in comp.planchers.items() if obtenus[c] < f}
 
 
-def _phase_transport(comp, inst, garder, bas_z, opt1, ecarts, plafond, sel1, reglages, mesures):
+def _phase_transport(comp, inst, garder, bas_z, opt1, ecarts, plafond, sel1, reglages, mesures, mode=LEXICO):
     """Minimise kilometres among optimal loan sets over the options `garder`; return (selection, routes).
 
     Arc generation: the LP starts from the depot arcs, each loan's nearest successors and a routing of the
@@ -325,12 +334,11 @@ def _phase_transport(comp, inst, garder, bas_z, opt1, ecarts, plafond, sel1, reg
     garder = np.union1d(garder, sel1)
     bas_z = bas_z[garder]
     arcs = _arcs(comp, inst, garder)
-    mode = "optimum_lexicographique"
     if arcs is None:
         # too many tied loans: route the phase-1 loans only (exact for those loans)
         garder = sel1
         arcs = _arcs(comp, inst, garder)
-        mode = "optimal_pour_les_prets_retenus"
+        mode = PRETS_RETENUS
     pos = np.full(comp.n, -1, dtype=np.int64)
     pos[garder] = np.arange(len(garder))
     if arcs["plusieurs_depots"]:  # several depots for one type: all arcs (the chains below assume one depot)
@@ -362,6 +370,16 @@ def _phase_transport(comp, inst, garder, bas_z, opt1, ecarts, plafond, sel1, reg
             yn = y[lignes_noeud[depot]]
             rc = bloc["km"][cand] - yn[idd] + yn[io] - y[lignes_entree][idd]
             neg = np.flatnonzero(cand)[rc < -1e-7]
+            if AJOUT_PAR_NOEUD and len(neg):
+                # keep the most negative arcs into each loan: the LP stays small, the next round adds more
+                rcn = rc[rc < -1e-7]
+                dn = d[neg]
+                ordre = np.lexsort((rcn, dn))
+                dn = dn[ordre]
+                nouveau = np.ones(len(ordre), dtype=bool)
+                nouveau[1:] = dn[1:] != dn[:-1]
+                debut_groupe = np.maximum.accumulate(np.where(nouveau, np.arange(len(ordre)), 0))
+                neg = neg[ordre[np.arange(len(ordre)) - debut_groupe < AJOUT_PAR_NOEUD]]
             if len(neg):
                 actifs[(depot, t)][neg] = True
                 nouveaux.append(((depot, t), neg))
@@ -393,6 +411,8 @@ def _phase_transport(comp, inst, garder, bas_z, opt1, ecarts, plafond, sel1, reg
     entiers = np.concatenate(entiers).astype(np.int32)
     h.changeColsIntegrality(len(entiers), entiers, np.ones(len(entiers), dtype=np.uint8))
     h.setOptionValue("mip_rel_gap", reglages["ecart_km"])
+    for nom, valeur in OPTIONS_MIP_TRANSPORT.items():
+        h.setOptionValue(nom, valeur)
     h.clearSolver()  # the fractional LP point is no useful MIP start
     h.run()
     mesures["arcs"] = mesures.get("arcs", 0) + arcs["total"]
@@ -429,6 +449,8 @@ def _phase_transport(comp, inst, garder, bas_z, opt1, ecarts, plafond, sel1, reg
     return sel, tournees, mode, ecart
 
 
+AJOUT_PAR_NOEUD = 3
+OPTIONS_MIP_TRANSPORT = {"presolve": "off"}  # measured faster on department instances (the LP is already small)
 VOISINS = 4  # nearest successors per later period in the initial arc set
 
 
@@ -465,7 +487,7 @@ def _arcs_initiaux(comp, bloc, sel1):
 
 def _modele_transport(comp, garder, bas_z, opt1, ecarts, plafond, arcs, actifs, pos, mode):
     """Phase-2 model on the active arcs; return (model, z, node rows per depot, in-flow rows, arc columns)."""
-    if mode != "optimum_lexicographique":
+    if mode != LEXICO:
         bas_z = np.ones(len(garder))
     m, z, _s = comp.modele(garder=garder, bas_z=bas_z, ecarts=ecarts, plafond_ecarts=plafond, cout_z=False)
     # objective 1 kept at its optimum
@@ -555,7 +577,7 @@ def _arcs(comp, inst, garder):
     return {"blocs": blocs, "kits": kits, "ids_kits": ids_kits, "plusieurs_depots": plusieurs, "total": total}
 
 
-def planifier(inst, exclusions=(), limite_temps=None, ecart_km=ECART_KM):
+def planifier(inst, exclusions=(), limite_temps=None, ecart_km=ECART_KM, transport=LEXICO):
     """Solve the instance; return a Resultat (assignment, objective, kilometres, floors, reasons)."""
     debut = time.perf_counter()
     exclusions = {(c, p) for c, p in exclusions}
@@ -565,7 +587,7 @@ def planifier(inst, exclusions=(), limite_temps=None, ecart_km=ECART_KM):
     modes = set()
     ecart = 0.0
     mesures = {}
-    reglages = {"limite_temps": limite_temps, "ecart_km": ecart_km}
+    reglages = {"limite_temps": limite_temps, "ecart_km": ecart_km, "transport": transport}
     groupes = composantes(inst)
     comps = []
     for g in groupes:
@@ -583,8 +605,9 @@ def planifier(inst, exclusions=(), limite_temps=None, ecart_km=ECART_KM):
                 affectation[cand["id"]] = {"kit": kit, "period": periode}
                 tournees[kit].append([periode, cand["id"], cand["school"]])
     # floors of circonscriptions without any candidature
+    couverts = {circ for comp, _ in comps for circ in comp.planchers}
     for circ, f in inst.planchers.items():
-        if f > 0 and not any(circ in comp.planchers for comp, _ in comps):
+        if f > 0 and circ not in couverts:
             deficits[circ] = f
     objectif = sum(inst.poids_option(_cand(inst, cid), v["period"]) for cid, v in affectation.items())
     km = kilometres(inst, affectation)
@@ -600,9 +623,7 @@ def planifier(inst, exclusions=(), limite_temps=None, ecart_km=ECART_KM):
         planchers_non_atteints=non_atteints,
         non_placees=non_placees,
         tournees=dict(sorted(tournees.items())),
-        transport="optimum_lexicographique"
-        if modes <= {"optimum_lexicographique"}
-        else "optimal_pour_les_prets_retenus",
+        transport=LEXICO if modes <= {LEXICO} else PRETS_RETENUS,
         statut="optimal" if not non_atteints else "planchers_inatteignables",
         temps_s=time.perf_counter() - debut,
         composantes=len(comps),
@@ -758,3 +779,30 @@ def _expliquer_non_placees(inst, comps, affectation):
                 code, motif = "exclue", "appariements exclus par la commission"
             sortie[cid] = {"code": code, "motif": motif, "details": details}
     return dict(sorted(sortie.items()))
+
+
+def kilometres_minimaux(inst, affectation):
+    """Fewest kilometres for exactly these loans (kits of the same types): exact routing, whatever the kits."""
+    total = 0.0
+    reglages = {"limite_temps": None, "ecart_km": 0.0, "transport": PRETS_RETENUS}
+    for g in composantes(inst):
+        comp = _Composante(inst, g["cands"], set())
+        index = {(int(comp.c[j]), int(comp.p[j]), int(comp.t[j])): j for j in range(comp.n)}
+        rang_cand = {c["id"]: i for i, c in enumerate(comp.cands)}
+        choisies = sorted(
+            index[(rang_cand[cid], inst.rang_periode[v["period"]], TYPES.index(inst.kits[v["kit"]]["type"]))]
+            for cid, v in affectation.items()
+            if v and cid in rang_cand
+        )
+        if not choisies:
+            continue
+        sel = np.array(choisies, dtype=np.int64)
+        _sel, tournees, _mode, _ecart = _phase_transport(
+            comp, inst, sel, np.ones(comp.n), int(comp.w[sel].sum()), True, None, sel, reglages, {}, mode=PRETS_RETENUS
+        )
+        routes = {}
+        for kit, chemin in tournees.items():
+            for j in chemin:
+                routes[comp.cands[comp.c[j]]["id"]] = {"kit": kit, "period": inst.periodes[comp.p[j]]}
+        total += kilometres(inst, routes)
+    return total

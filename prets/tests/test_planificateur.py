@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from prets.planificateur import InstanceInvalide, controler_instance, kilometres, lire_instance, planifier
 from prets.planificateur.generateur import ecrire_instance, generer_instance
+from prets.planificateur.solveur import PRETS_RETENUS, kilometres_minimaux
 
 DONNEES = Path(__file__).parent / "donnees"
 VALIDATEUR = DONNEES / "validate.py"
@@ -220,6 +221,7 @@ def test_planchers_en_conflit_signales():
     assert resultat.planchers_atteints == 0
     assert len(resultat.planchers_non_atteints) == 2
     assert all(p["obtenu"] < p["plancher"] for p in resultat.planchers_non_atteints)
+    assert all("incompatible avec les planchers des autres" in p["raison"] for p in resultat.planchers_non_atteints)
 
 
 def test_generateur_deterministe_et_realiste():
@@ -321,3 +323,42 @@ def test_erreur_sans_trace_en_ligne_de_commande(tmp_path):
 def test_export_de_campagne_pas_encore_disponible():
     with pytest.raises(CommandError, match="pas encore disponible"):
         call_command("planifier", "--campagne", "1", "--exporter", "x.json")
+
+
+def test_mode_prets_retenus_et_kilometres_minimaux(tmp_path):
+    """The faster mode keeps the optimal objective; the lexicographic kilometres are never above it."""
+    inst, lexico = resoudre_exemple(EXEMPLES[0])
+    rapide = planifier(inst, transport=PRETS_RETENUS)
+    assert rapide.objectif_entier == lexico.objectif_entier
+    assert rapide.transport == PRETS_RETENUS
+    assert lexico.kilometres <= rapide.kilometres + 1e-6
+    assert kilometres_minimaux(inst, rapide.affectation) == pytest.approx(rapide.kilometres, abs=1e-6)
+    assert kilometres_minimaux(inst, lexico.affectation) == pytest.approx(lexico.kilometres, abs=1e-6)
+    code, ligne = valider(EXEMPLES[0], rapide.affectation, tmp_path)
+    assert code == 0, ligne
+
+
+def test_exclusion_d_un_appariement():
+    """A pairing excluded by the commission is never proposed, and the reason says so."""
+    inst, resultat = resoudre_exemple(EXEMPLES[0])
+    cid, place = next(iter(resultat.affectation.items()))
+    autre = planifier(inst, exclusions=[(cid, place["period"])])
+    assert autre.affectation.get(cid, {}).get("period") != place["period"]
+    toutes = planifier(inst, exclusions=[(cid, None)])
+    assert cid not in toutes.affectation
+    assert toutes.non_placees[cid]["code"] == "exclue"
+
+
+def test_plancher_au_dela_de_la_capacite_signale():
+    """Enough requests but one school, one period, cap 1: the floor of 2 is reported with the real maximum."""
+    donnees = generer_instance("minuscule", graine=4)
+    ecole = donnees["schools"][0]
+    ecole["max_kits_per_period"] = 1
+    for cand in donnees["candidatures"]:
+        cand.update(school=ecole["id"], circonscription=ecole["circonscription"], kit_type=None, periods={"T2": 1})
+    donnees["rules"]["fairness"]["floors"] = {ecole["circonscription"]: 2}
+    resultat = planifier(controler_instance(donnees))
+    assert len(resultat.affectation) == 1
+    (manque,) = resultat.planchers_non_atteints
+    assert manque["obtenu"] == 1
+    assert "au plus 1 prêt(s) possibles pour cette circonscription" in manque["raison"]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from prets.planificateur import FORMAT_AFFECTATION, InstanceInvalide, lire_instance, planifier
 from prets.planificateur.generateur import TAILLES, ecrire_instance, generer_instance
+from prets.planificateur.solveur import LEXICO, PRETS_RETENUS
 
 
 class Command(BaseCommand):
@@ -28,6 +29,13 @@ class Command(BaseCommand):
             type=float,
             default=None,
             help="écart relatif toléré sur les kilomètres (défaut 0,001 ; 0 pour l'optimum prouvé)",
+        )
+        parser.add_argument(
+            "--transport",
+            choices=("lexicographique", "prets-retenus"),
+            default="lexicographique",
+            help="kilomètres minimisés parmi toutes les affectations optimales (défaut), ou seulement pour les "
+            "prêts d'une affectation optimale (plus rapide à l'échelle nationale)",
         )
         parser.add_argument("--limite-temps", type=float, default=None, help="limite de temps par appel au solveur (s)")
 
@@ -62,6 +70,7 @@ class Command(BaseCommand):
             if not 0 <= opts["ecart_km"] < 1:
                 raise CommandError("--ecart-km doit être compris entre 0 et 1 (exemple : 0.001 pour 0,1 %).")
             reglages["ecart_km"] = opts["ecart_km"]
+        reglages["transport"] = LEXICO if opts["transport"] == "lexicographique" else PRETS_RETENUS
         resultat = planifier(instance, limite_temps=opts["limite_temps"], **reglages)
         sortie = Path(opts["sortie"])
         try:
@@ -91,8 +100,8 @@ def lignes_resume(instance, resultat):
     """French summary lines of a planner result (objective, floors, kilometres)."""
     n = len(instance.candidatures)
     transport = {
-        "optimum_lexicographique": "minimum parmi les affectations optimales pour l'objectif",
-        "optimal_pour_les_prets_retenus": "minimum pour les prêts retenus",
+        LEXICO: "minimum parmi les affectations optimales pour l'objectif",
+        PRETS_RETENUS: "minimum pour les prêts retenus",
     }[resultat.transport]
     ecart = (
         "écart prouvé inconnu" if resultat.ecart_km != resultat.ecart_km else f"écart prouvé ≤ {resultat.ecart_km:.3%}"
