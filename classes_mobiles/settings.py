@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "classes_mobiles.middleware_prive.SessionGlissanteMiddleware",
     "classes_mobiles.middleware_prive.PasDeCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the French lockout page.
     "axes.middleware.AxesMiddleware",
@@ -318,6 +319,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 # Health URL (/sante/): how long it waits for the broker and for the workers' answer to a ping, in seconds.
 SANTE_DELAI = float(env_str("SANTE_DELAI", "1"))
+
+# Content-Security-Policy (django-csp), enforced: only the app's own scripts, styles, fonts and images
+# (the DSFR is served from our static files). No inline script or style attribute anywhere: scripts
+# live in static/js/. `data:` images are the DSFR's small SVG backgrounds written in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # One handler, on the root logger: every logger (django, celery, the apps) propagates to it and none has a handler
 # of its own, so each line is printed once (Django's default config gives "django" its own console handler too,

@@ -49,6 +49,8 @@ urlpatterns = [
     path("documents/", include("classes_mobiles.urls_documents")),
     path("admin/", admin.site.urls),
     path("sante/", sante.sante, name="sante"),
+    # Browsers ask for /favicon.ico on pages that do not name one (the admin's): no 404 in their console.
+    path("favicon.ico", views.favicon),
 ]
 
 # Error pages in French, in the DSFR layout (CSRF failures: CSRF_FAILURE_VIEW in the settings).

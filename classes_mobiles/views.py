@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 
 from classes_mobiles.accueil import a_traiter, actions_pour
 from classes_mobiles.enums import Role
@@ -70,3 +71,7 @@ def campagne_detail(request, uuid):
 
 def page_statique(request, template_name):
     return render(request, template_name)
+
+
+def favicon(request):
+    return redirect(static("dsfr/dist/favicon/favicon.ico"), permanent=True)
