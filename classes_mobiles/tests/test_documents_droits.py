@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.signals import request_finished
-from django.db import close_old_connections
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -26,6 +24,7 @@ from classes_mobiles import documents as service
 from classes_mobiles.celery import app as celery_app
 from classes_mobiles.enums import EtatDocument, Role, TypeDocument
 from classes_mobiles.tests.factories import CampagneFactory, EcoleFactory, UtilisateurFactory
+from classes_mobiles.tests.reponses import fermer
 
 pytestmark = pytest.mark.django_db
 
@@ -191,16 +190,6 @@ def taches_immediates():
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = anciens
 
 
-def fermer_sans_signal(reponse):
-    """Close a response (its open file) as the test client does, without ``request_finished`` closing the
-    test's database connection (on PostgreSQL the test transaction would be lost)."""
-    request_finished.disconnect(close_old_connections)
-    try:
-        reponse.close()
-    finally:
-        request_finished.connect(close_old_connections)
-
-
 def verifier_pdf_accessible(octets):
     """Tagged PDF (structure tree, marked content), its title shown, its language French."""
     lecteur = PdfReader(io.BytesIO(octets))
@@ -252,7 +241,7 @@ def test_droits_par_role_et_territoire(
         refus = 404 if connecte else 302
         for url in pages:
             reponse = client.get(url)
-            fermer_sans_signal(reponse)  # a file response holds its file open
+            fermer(reponse)  # a file response holds its file open
             statut = reponse.status_code
             assert statut == (200 if nom in scenario.voir else refus), f"{nom} : GET {url} → {statut}"
         statut = client.post(

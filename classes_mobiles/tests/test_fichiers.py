@@ -19,6 +19,7 @@ from classes_mobiles.enums import ROLES_DEPARTEMENT, EtatDocument
 from classes_mobiles.fichiers import nom_stockage, nom_telechargement, type_reel
 from classes_mobiles.models import Document
 from classes_mobiles.tests.factories import UtilisateurFactory
+from classes_mobiles.tests.reponses import fermer
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_un_type_inconnu_est_servi_comme_octets(client, piece):
     client.force_login(UtilisateurFactory(cpd=True))
     reponse = client.get(reverse("candidatures:piece_jointe", args=[piece.uuid]))
     verifier_entetes(reponse, "application/octet-stream", 'filename="Projet -script"')
-    reponse.close()
+    fermer(reponse)
 
 
 def test_un_fichier_absent_donne_404(client, document_genere):
