@@ -26,7 +26,8 @@ class CommuneFactory(DjangoModelFactory):
     class Meta:
         model = Commune
 
-    code_insee = factory.Sequence(lambda n: f"62{n:03d}")
+    # Five digits whatever the number of communes a test run creates (SQLite would not enforce max_length).
+    code_insee = factory.Sequence(lambda n: f"{(62000 + n) % 100000:05d}")
     nom = factory.Sequence(lambda n: f"Commune {n}")
     code_postal = "62000"
 
