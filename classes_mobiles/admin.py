@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from post_office.models import EmailTemplate
 
 from classes_mobiles.admin_actions import generer_periodes_action
 from classes_mobiles.admin_annuaire import urls_import_annuaire
@@ -13,6 +14,12 @@ from classes_mobiles.models import (
     Utilisateur,
     Vacances,
 )
+
+# Our e-mails are rendered from our own templates (classes_mobiles.courriels): post-office's template editor is
+# unused, and its admin page loads CodeMirror from a public CDN, which our CSP (and our rule of no third-party
+# resources) refuses. The outbox itself (e-mails, logs, attachments) stays in the admin.
+if admin.site.is_registered(EmailTemplate):
+    admin.site.unregister(EmailTemplate)
 
 
 @admin.register(Utilisateur)
