@@ -13,27 +13,14 @@ misses it.
 
 import csv
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-RACINE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(RACINE))
+from banc.environnement import preparer  # noqa: E402 (bench/ is the script's folder)
 
-BASE_TEMPORAIRE = None
-if not os.environ.get("DATABASE_URL"):
-    BASE_TEMPORAIRE = Path(tempfile.gettempdir()) / f"classes-mobiles-bench-exports-{os.getpid()}.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{BASE_TEMPORAIRE}"
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("ALLOW_HTTP", "1")
-os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ["DJANGO_SETTINGS_MODULE"] = "classes_mobiles.settings"
+BASE_TEMPORAIRE = preparer("bench-exports")
 
 import django  # noqa: E402
 
